@@ -1,0 +1,54 @@
+"""The Flask app factory: configuration, extensions, blueprints, CLI and the scheduler hook."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from mediation.config import ROOT, build_config
+from mediation.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides settings (tests pass a database URL and TESTING)."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(ROOT / "instance"))
+    app.config.update(build_config(config))
+    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Writers wait for the lock instead of failing at once (concurrent fires, the sweeper).
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+
+    from mediation import models  # noqa: F401  (register the tables)
+    from mediation.sla import calendar
+    calendar.configure(app.config["MEDIATION"].get("calendar") or {})
+
+    from mediation.cli import register_cli
+    register_cli(app)
+
+    from mediation.web import register_blueprints
+    register_blueprints(app)
+    return app
+
+
+def _select_locale():
+    from flask import request, session
+    lang = request.args.get("lang") or session.get("lang")
+    if lang in ("zh", "en"):
+        return lang
+    return request.accept_languages.best_match(["zh", "en"]) or "zh"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

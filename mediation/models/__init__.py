@@ -1,0 +1,9 @@
+"""SQLAlchemy models by domain; import from here."""
+from mediation.models.audit import CaseEvent
+from mediation.models.cases import Case, CaseCategory, Claim, Deadline, Party, Round
+from mediation.models.documents import Document, NumberSequence
+from mediation.models.orgs import Organisation
+from mediation.models.users import User
+
+__all__ = ["Case", "CaseCategory", "CaseEvent", "Claim", "Deadline", "Document", "NumberSequence",
+           "Organisation", "Party", "Round", "User"]

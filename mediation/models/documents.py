@@ -1,0 +1,48 @@
+"""Statutory documents a transition produces, and gap-free number sequences."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mediation.extensions import db
+
+DOCUMENT_STATUSES = ("pending", "issued", "failed")
+
+
+class Document(db.Model):
+    """A document queued by a transition in its own transaction; rendered to PDF after commit.
+
+    A row is never changed once issued: a correction is a new row whose `replaces_id` names it.
+    """
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(40))
+    number: Mapped[str | None] = mapped_column(String(60), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    error: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    path: Mapped[str | None] = mapped_column(String(300))
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    created_at: Mapped[datetime]
+    issued_at: Mapped[datetime | None]
+    #: When it was served on the worker; from then on the worker can download it.
+    served_at: Mapped[datetime | None]
+
+    case = relationship("Case")
+
+
+class NumberSequence(db.Model):
+    """The last number used in a scope and year (case numbers, document numbers), no gaps."""
+    __tablename__ = "number_sequences"
+    __table_args__ = (UniqueConstraint("scope", "year", name="uq_number_sequences_scope_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(60))
+    year: Mapped[int]
+    last: Mapped[int] = mapped_column(default=0)

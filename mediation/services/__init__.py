@@ -1,0 +1,1 @@
+"""Use cases as plain functions: views, API resources, CLI commands and the sweeper call these."""

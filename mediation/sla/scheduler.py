@@ -1,0 +1,48 @@
+"""The APScheduler 3 job that runs the sweeper: one interval job, never a job per case (DESIGN §5)."""
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from mediation.sla.clock import BEIJING
+
+log = logging.getLogger(__name__)
+
+
+def _sweep_job(app: Flask) -> None:
+    from mediation.sla.sweeper import sweep
+    with app.app_context():
+        result = sweep()
+        if result.warned or result.breached:
+            log.info("sweep: warned %d, breached %d", len(result.warned), len(result.breached))
+
+
+def _configure(scheduler, app: Flask):
+    interval = app.config["MEDIATION"]["sla"]["sweep_interval_seconds"]
+    # Timezone-aware, or APScheduler counts the jobs as missed; coalesce so a pause runs one sweep.
+    scheduler.add_job(_sweep_job, "interval", seconds=interval, args=[app], id="sla-sweep",
+                      coalesce=True, max_instances=1, replace_existing=True)
+    for job in EXTRA_JOBS:
+        job(scheduler, app)
+    return scheduler
+
+
+#: fn(scheduler, app) adding further jobs (notification delivery, month-end reports).
+EXTRA_JOBS: list = []
+
+
+def start_background(app: Flask) -> BackgroundScheduler:
+    """Start the jobs inside the web process (single-machine deployment)."""
+    scheduler = _configure(BackgroundScheduler(timezone=BEIJING), app)
+    scheduler.start()
+    return scheduler
+
+
+def run_forever(app: Flask) -> None:
+    """Run the jobs in this process until interrupted (`flask scheduler`)."""
+    scheduler = _configure(BlockingScheduler(timezone=BEIJING), app)
+    log.info("scheduler started")
+    scheduler.start()
