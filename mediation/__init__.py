@@ -15,6 +15,10 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides settings (tests pass a database URL and TESTING)."""
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(ROOT / "instance"))
     app.config.update(build_config(config))
+    # Each area keeps its own message catalogue (mediation/web/<area>/translations); Babel merges them.
+    # The locale is "zh", not "zh_CN": Babel would look for zh_Hans_CN and silently fall back.
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(
+        str(p) for p in sorted((ROOT / "mediation").glob("**/translations")) if p.is_dir()) or "translations")
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers wait for the lock instead of failing at once (concurrent fires, the sweeper).

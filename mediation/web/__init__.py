@@ -1,8 +1,51 @@
-"""Blueprints by user-facing area: portal (workers), desk (mediators), admin, api (REST v1)."""
+"""Blueprints by user-facing area: portal (workers), desk (mediators), admin, api (REST v1).
+
+Every area's pages extend templates/base.html; the context processor below gives them the language,
+the language switch, the hotline and notices for managers.
+"""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+
+def current_lang() -> str:
+    """The page language: "zh" (default) or "en"."""
+    return "en" if str(get_locale()).startswith("en") else "zh"
+
+
+def _remember_language() -> None:
+    lang = request.args.get("lang")
+    if lang in ("zh", "en"):
+        session["lang"] = lang
+
+
+def _page_context() -> dict:
+    def lang_url(lang: str) -> str:
+        args = {**request.view_args} if request.view_args else {}
+        args.update({k: v for k, v in request.args.items() if k != "lang"})
+        return url_for(request.endpoint, **args, lang=lang) if request.endpoint else f"/?lang={lang}"
+    return {"current_lang": current_lang(), "lang_url": lang_url,
+            "hotline": current_app.config["MEDIATION"]["app"]["hotline"], "staff_notices": _staff_notices()}
+
+
+def _staff_notices() -> list[str]:
+    """From 1 November, managers and admins are told when next year's holiday schedule is missing."""
+    from flask_login import current_user
+    if not getattr(current_user, "is_authenticated", False) or current_user.role not in ("manager", "admin"):
+        return []
+    from mediation.services.calendar_admin import next_year_missing
+    year = next_year_missing()
+    if year is None:
+        return []
+    return [_("The %(year)s holiday schedule is not loaded: deadlines in %(year)s are provisional. Add it to the "
+              "configuration ([calendar.%(year)s]) and run “flask --app mediation calendar-reload”.", year=year)]
 
 
 def register_blueprints(app: Flask) -> None:
     """Register every area's blueprint (one line per area)."""
+    app.before_request(_remember_language)
+    app.context_processor(_page_context)
+    from mediation.web.api import bp as api_bp
+    app.register_blueprint(api_bp)
