@@ -4,6 +4,7 @@ from mediation.models.cases import Case, CaseCategory, Claim, Deadline, Party, R
 from mediation.models.documents import Document, NumberSequence
 from mediation.models.orgs import Organisation
 from mediation.models.users import User
+from mediation.models.tokens import ApiToken
 
-__all__ = ["Case", "CaseCategory", "CaseEvent", "Claim", "Deadline", "Document", "NumberSequence",
+__all__ = ["ApiToken", "Case", "CaseCategory", "CaseEvent", "Claim", "Deadline", "Document", "NumberSequence",
            "Organisation", "Party", "Round", "User"]

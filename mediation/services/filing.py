@@ -18,6 +18,7 @@ from mediation.models.cases import CATEGORIES, CATEGORY_LABELS, CHANNELS, COLLEC
 from mediation.services import errors
 from mediation.services.actors import actor_label
 from mediation.services.callbacks import open_round
+from mediation.services.events import record
 from mediation.services.numbering import next_value
 from mediation.sla import clock, deadlines
 
@@ -182,9 +183,9 @@ def file_complaint(data, *, channel: str = "online", actor=None, language: str =
         # The limitation period runs from the dispute; this application interrupts it (art. 27).
         deadlines.start(case, "limitation", start_date=clean["dispute_date"])
         deadlines.refresh_next_due(case)
-        db.session.add(CaseEvent(case_id=case.id, at=now, kind="filed", actor_id=getattr(actor, "id", None),
-                                 actor_label=actor_label(actor) if actor else "worker", to_state="submitted",
-                                 data={"channel": channel, "org": org.code}, public=True))
+        record(case, CaseEvent(case_id=case.id, at=now, kind="filed", actor_id=getattr(actor, "id", None),
+                               actor_label=actor_label(actor) if actor else "worker", to_state="submitted",
+                               data={"channel": channel, "org": org.code}, public=True))
         db.session.commit()
     except BaseException:
         db.session.rollback()

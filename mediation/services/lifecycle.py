@@ -22,6 +22,7 @@ from mediation import validation as v
 from mediation.extensions import db
 from mediation.models import Case, CaseEvent, Document
 from mediation.services import errors, policy
+from mediation.services import events as events_service
 from mediation.services.actors import SYSTEM, actor_label
 from mediation.sla import clock, deadlines
 from workflows.lifecycle import ARBITRATION_OUTCOMES, STATES, TRANSITIONS, TRIGGER_NAMES
@@ -167,6 +168,8 @@ def _run(case: Case, trigger: str, actor, data: dict, now: datetime) -> list[Cas
     for kind in spec.get("documents", []):
         db.session.add(Document(case_id=case.id, round_id=round_before.id if round_before else None,
                                 event_id=event.id, kind=kind, status="pending", created_at=now))
+    db.session.flush()
+    events_service.record(case, event)
     events = [event]
     for next_trigger in ctx.chain:
         events.extend(_run(case, next_trigger, SYSTEM, {}, now))

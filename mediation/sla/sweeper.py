@@ -18,6 +18,7 @@ from mediation.extensions import db
 from mediation.models import Case, CaseEvent, Deadline
 from mediation.services import errors
 from mediation.services.actors import SYSTEM
+from mediation.services.events import record
 from mediation.services.lifecycle import fire_uncommitted, run_after_commit
 from mediation.sla import clock
 from mediation.sla.deadlines import refresh_next_due
@@ -73,7 +74,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
     for deadline_id in warn_ids:
         deadline = _claim(deadline_id, ("open",), {"status": "warned", "warned_at": now})
         if deadline is not None:
-            db.session.add(_event(deadline, "deadline_warning", now))
+            record(db.session.get(Case, deadline.case_id), _event(deadline, "deadline_warning", now))
             db.session.commit()
             result.warned.append(deadline_id)
             _notify(deadline, "warning")
@@ -85,7 +86,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
         if deadline is None:
             continue
         case = db.session.get(Case, deadline.case_id)
-        db.session.add(_event(deadline, "deadline_breached", now))
+        record(case, _event(deadline, "deadline_breached", now))
         trigger = TIMERS[deadline.kind]["on_breach"]
         events = []
         try:

@@ -47,5 +47,19 @@ def register_blueprints(app: Flask) -> None:
     """Register every area's blueprint (one line per area)."""
     app.before_request(_remember_language)
     app.context_processor(_page_context)
+    from mediation.web import ratelimit
+    ratelimit.init_app(app)
+    _init_login(app)
     from mediation.web.api import bp as api_bp
     app.register_blueprint(api_bp)
+
+
+def _init_login(app: Flask) -> None:
+    from mediation.extensions import db, login_manager
+    from mediation.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    login_manager.login_view = "auth.login"

@@ -63,4 +63,4 @@ def json_body() -> dict:
 
 
 # Resource modules register their routes on `bp` (one import per module).
-from mediation.web.api import public  # noqa: E402,F401
+from mediation.web.api import auth, public  # noqa: E402,F401
