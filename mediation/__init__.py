@@ -34,6 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
     from mediation.sla import calendar
     calendar.configure(app.config["MEDIATION"].get("calendar") or {})
 
+    __import__("mediation.documents", fromlist=["init_app"]).init_app(app)  # documents: numbering, PDFs, CLI
+    # After the documents: the package then carries the freshly rendered 仲裁移交函.
+    __import__("mediation.services.handoff", fromlist=["init_app"]).init_app(app)  # arbitration package
+    __import__("mediation.notifications", fromlist=["init_app"]).init_app(app)  # notifications outbox, jobs
     from mediation.cli import register_cli
     register_cli(app)
 

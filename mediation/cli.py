@@ -17,6 +17,8 @@ def _fail(exc: errors.ServiceError) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    __import__("mediation.notifications.cli", fromlist=["register"]).register(app)  # notifications-deliver
+    __import__("reports.cli", fromlist=["register"]).register(app)  # reports-month-end
     @app.cli.command("init-db")
     def init_db():
         """Create or upgrade the database schema (Alembic migrations)."""

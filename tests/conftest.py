@@ -24,7 +24,8 @@ PG_SKIP = ("PostgreSQL run skipped: set MEDIATION_TEST_POSTGRES_URL (e.g. "
 
 def _make_app(url: str, data_dir) -> object:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "DATA_DIR": data_dir,
-                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test-secret", "ENCRYPTION_KEY": "test-key",
+                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test-secret",
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ENCRYPTION_KEY": "test-key",
                       "MEDIATION": {"limits": {"ratelimit_enabled": False}}})
     with app.app_context():
         _db.drop_all()

@@ -102,7 +102,9 @@ class Case(db.Model):
     deadlines: Mapped[list[Deadline]] = relationship(back_populates="case", order_by="Deadline.id",
                                                      cascade="all, delete-orphan")
 
-    __mapper_args__ = {"version_id_col": version}
+    # One increment per fired trigger (set by the lifecycle service), however many flushes it takes;
+    # every UPDATE still says WHERE version = the version read.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
     def categories(self) -> list[str]:

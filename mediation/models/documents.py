@@ -23,7 +23,13 @@ class Document(db.Model):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(40))
+    #: The printed title (调解不成告知书 or 终止调解告知书 for one kind, by the trigger that made it).
+    title: Mapped[str | None] = mapped_column(String(100))
+    #: Allocated in the transaction that queues the document: gap-free per organisation, kind and year.
     number: Mapped[str | None] = mapped_column(String(60), unique=True)
+    #: The row the document is about: the MediationSession of a 调解笔录, the Document whose service a
+    #: 送达回证 proves.
+    source_id: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(10), default="pending")
     error: Mapped[str | None] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64))
@@ -33,8 +39,18 @@ class Document(db.Model):
     issued_at: Mapped[datetime | None]
     #: When it was served on the worker; from then on the worker can download it.
     served_at: Mapped[datetime | None]
+    #: Who it was served on and how (电子送达 "electronic", 直接送达 "in_person").
+    served_to: Mapped[str | None] = mapped_column(String(200))
+    service_method: Mapped[str | None] = mapped_column(String(20))
 
     case = relationship("Case")
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == "issued"
+
+    def __repr__(self) -> str:
+        return f"<Document {self.id} {self.kind} {self.number} {self.status}>"
 
 
 class NumberSequence(db.Model):

@@ -183,6 +183,7 @@ def file_complaint(data, *, channel: str = "online", actor=None, language: str =
         # The limitation period runs from the dispute; this application interrupts it (art. 27).
         deadlines.start(case, "limitation", start_date=clean["dispute_date"])
         deadlines.refresh_next_due(case)
+        case._query_code = query_code  # transient: the receipt SMS needs it (only its hash is stored)
         record(case, CaseEvent(case_id=case.id, at=now, kind="filed", actor_id=getattr(actor, "id", None),
                                actor_label=actor_label(actor) if actor else "worker", to_state="submitted",
                                data={"channel": channel, "org": org.code}, public=True))

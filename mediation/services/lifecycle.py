@@ -221,6 +221,7 @@ def fire_uncommitted(case: Case, trigger: str, actor, version: int | None = None
     if not policy.can_fire(actor, trigger, case):
         raise errors.Forbidden("You may see this case but not do this.", "您可以查看本案，但无权执行此操作。")
     try:
+        case.version = case.version + 1
         events = _run(case, trigger, actor, data, now or clock.local_now())
         db.session.flush()  # UPDATE ... WHERE version = read version: StaleDataError if beaten to it
     except StaleDataError:

@@ -3,7 +3,8 @@
 | role     | sees                                                       | may fire                        |
 |----------|------------------------------------------------------------|---------------------------------|
 | chair    | cases at own org; a station also its enterprises' (read);  | the `by: chair` triggers on     |
-|          | cases its org handled in an earlier round (read)           | cases at own org                |
+|          | cases its org handled in an earlier round (read); at the   | cases at own org                |
+|          | federation every case (read: it supervises the whole tree) |                                 |
 | mediator | as chair                                                   | `by: mediator` on cases at own  |
 |          |                                                            | org assigned to them            |
 | manager  | every case                                                 | `by: manager` on any case       |
@@ -41,7 +42,7 @@ def can_view(actor, case: Case) -> bool:
     if role == "liaison":
         return case.handed_to_arbitration_at is not None
     if role in STAFF_ROLES:
-        return (case.org_id == actor.org_id or _station_covers(actor, case)
+        return (actor.org.kind == "federation" or case.org_id == actor.org_id or _station_covers(actor, case)
                 or any(r.org_id == actor.org_id for r in case.rounds))
     return False
 
@@ -66,6 +67,15 @@ def can_assign(actor, case: Case) -> bool:
     return (actor.role == "chair" and case.org_id == actor.org_id) or actor.role == "manager"
 
 
+def can_record(actor, case: Case) -> bool:
+    """Whether the actor runs the case: may record sessions, referrals and internal notes on it."""
+    if actor.role == "chair":
+        return case.org_id == actor.org_id
+    if actor.role == "mediator":
+        return case.org_id == actor.org_id and case.mediator_id == actor.id
+    return False
+
+
 def can_reveal_id(actor, case: Case) -> bool:
     """Full ID numbers only for those who run the case (PIPL: need to know); every view is audited."""
     return actor.role in ("chair", "mediator", "manager") and can_view(actor, case) and (
@@ -80,6 +90,8 @@ def visible_cases_clause(actor):
     if role == "liaison":
         return Case.handed_to_arbitration_at.is_not(None)
     if role in STAFF_ROLES:
+        if actor.org.kind == "federation":
+            return true()
         covered = select(Organisation.id).where(Organisation.parent_id == actor.org_id)
         handled = exists().where(Round.case_id == Case.id, Round.org_id == actor.org_id)
         return or_(Case.org_id == actor.org_id, Case.org_id.in_(covered), handled)

@@ -52,6 +52,13 @@ def register_blueprints(app: Flask) -> None:
     _init_login(app)
     from mediation.web.api import bp as api_bp
     app.register_blueprint(api_bp)
+    from mediation.web.liaison import bp as liaison_bp; app.register_blueprint(liaison_bp)  # noqa: E702
+    from mediation.web.portal import bp as portal_bp; app.register_blueprint(portal_bp)  # noqa: E702
+    from mediation.web.notifications import bp as notifications_bp; app.register_blueprint(notifications_bp)  # noqa: E702
+    from mediation.web.verify import bp as verify_bp; app.register_blueprint(verify_bp)  # noqa: E702
+    from mediation.web.auth import bp as auth_bp; app.register_blueprint(auth_bp)  # noqa: E702
+    from mediation.web.desk import bp as desk_bp; app.register_blueprint(desk_bp)  # noqa: E702
+    from mediation.web.reports import bp as reports_bp; app.register_blueprint(reports_bp)  # noqa: E702
 
 
 def _init_login(app: Flask) -> None:

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.browser
 def live_app(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("live")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir / 'live.db'}",
-                      "DATA_DIR": data_dir, "SECRET_KEY": "browser-secret", "ENCRYPTION_KEY": "browser-key",
+                      "DATA_DIR": data_dir, "SECRET_KEY": "browser-secret",
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ENCRYPTION_KEY": "browser-key",
                       "MEDIATION": {"limits": {"ratelimit_enabled": False}}})
     with app.app_context():
         _db.drop_all()

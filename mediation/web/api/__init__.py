@@ -64,3 +64,7 @@ def json_body() -> dict:
 
 # Resource modules register their routes on `bp` (one import per module).
 from mediation.web.api import auth, public  # noqa: E402,F401
+from mediation.web.api import cases  # noqa: E402,F401
+from mediation.web.api import openapi  # noqa: E402,F401
+from mediation.web.api import documents  # noqa: E402,F401
+from mediation.web.api import reports  # noqa: E402,F401

@@ -1,0 +1,152 @@
+"""What a worker sees of their case, by case number and query code (DESIGN.md §8 GET /track).
+
+A wrong code and an unknown case give the same answer (None); the timeline holds public events
+only, never internal notes or ID-number accesses.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from mediation import crypto
+from mediation.extensions import db
+from mediation.models import Case, CaseEvent, Deadline, Document
+from mediation.services.actors import WorkerActor
+from mediation.services.lifecycle import available_triggers, fire, state_label, trigger_label
+from mediation.sla import deadlines
+from workflows.lifecycle import TIMERS
+
+# Compared against when the case does not exist, so both answers cost one HMAC.
+_NO_HASH = "0" * 64
+
+#: The timeline in the worker's words (trigger → en, zh); other triggers use their workflow label.
+EVENT_LABELS = {
+    "filed": ("Application filed", "提交调解申请"),
+    "evidence_added": ("Evidence added ({count} file(s))", "补充证据{count}份"),
+    "accept": ("Accepted; mediation has started", "已受理，开始调解"),
+    "reject": ("Not accepted", "不予受理"),
+    "agree": ("Mediation agreement reached", "达成调解协议"),
+    "extend": ("Mediation term extended with both parties' consent", "经双方同意延长调解期限"),
+    "fail": ("Mediation failed", "调解不成"),
+    "expire": ("Mediation term ran out without agreement (deemed failed)", "调解期满未达成协议，视为调解不成"),
+    "escalate": ("Referred to the next tier of mediation", "移送上一级调解组织"),
+    "hand_to_arbitration": ("Handed to the labour arbitration commission", "移交劳动人事争议仲裁委员会"),
+    "confirm_performance": ("Agreement performed; case closed", "调解协议已履行，结案"),
+    "report_non_performance": ("Non-performance of the agreement recorded", "已登记调解协议未履行"),
+    "withdraw": ("Application withdrawn", "撤回调解申请"),
+    "arbitration_receive": ("Case accepted by the arbitration commission", "仲裁委员会已立案"),
+    "arbitration_return": ("Delegated back to union mediation by the arbitration commission", "仲裁委员会委派工会调解"),
+    "arbitration_close": ("Arbitration concluded", "仲裁已结案"),
+}
+
+DOCUMENT_TITLES = {
+    "acceptance_notice": ("Notice of acceptance", "受理通知书"),
+    "rejection_notice": ("Notice of non-acceptance", "不予受理通知书"),
+    "mediation_agreement": ("Mediation agreement", "调解协议书"),
+    "failure_notice": ("Notice of failed mediation", "调解不成通知书"),
+    "referral_letter": ("Referral letter", "移送函"),
+    "arbitration_handoff_letter": ("Letter handing the case to arbitration", "移交仲裁函"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang.startswith("en") else pair[1]
+
+
+def normalise_case_no(case_no: str | None) -> str:
+    return (case_no or "").strip().upper().replace(" ", "")
+
+
+def find_case(case_no: str | None, code: str | None) -> Case | None:
+    """The case if the number exists and the code matches; None in every other case, alike."""
+    case = db.session.scalars(select(Case).where(Case.number == normalise_case_no(case_no))).first()
+    matches = crypto.query_code_matches(code or "", case.query_code_hash if case else _NO_HASH)
+    return case if case is not None and matches else None
+
+
+def deadline_label(kind: str, lang: str) -> str:
+    return TIMERS[kind]["en" if lang.startswith("en") else "zh"]
+
+
+def provisional_note(deadline: Deadline, lang: str) -> str:
+    years = "、".join(y for y in deadline.provisional_years.split(",") if y) or "?"
+    if lang.startswith("en"):
+        return f"Provisional: to be confirmed once the State Council publishes the {years.replace('、', ', ')}" \
+               " public holiday schedule"
+    return f"暂定，待国务院公布{years}年节假日安排后确认"
+
+
+def deadline_dict(deadline: Deadline, lang: str = "zh") -> dict:
+    """A deadline as every answer shows it: {kind, due, provisional, basis} (DESIGN.md §8)."""
+    return {"kind": deadline.kind, "due": deadline.due_date.isoformat(), "provisional": deadline.provisional,
+            "basis": deadlines.basis(deadline.kind, lang)}
+
+
+def deadline_display(deadline: Deadline | None, lang: str = "zh") -> dict | None:
+    """deadline_dict plus the label and the provisional explanation, for pages."""
+    if deadline is None:
+        return None
+    return {**deadline_dict(deadline, lang), "label": deadline_label(deadline.kind, lang),
+            "note": provisional_note(deadline, lang) if deadline.provisional else ""}
+
+
+def open_deadlines(case: Case) -> list[Deadline]:
+    return sorted(case.open_deadlines(), key=lambda d: d.due_at)
+
+
+def limitation(case: Case) -> Deadline | None:
+    """The open arbitration limitation period (shown on the page beside the next deadline)."""
+    return next((d for d in case.open_deadlines() if d.kind == "limitation"), None)
+
+
+def _event_label(event: CaseEvent, lang: str) -> str:
+    key = event.trigger if event.kind == "transition" else event.kind
+    pair = EVENT_LABELS.get(key)
+    if pair is None:
+        return trigger_label(event.trigger, lang) if event.trigger else event.kind
+    return _pick(pair, lang).format(count=(event.data or {}).get("count", ""))
+
+
+def timeline(case: Case, lang: str = "zh") -> list[dict]:
+    rows = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True))
+                              .order_by(CaseEvent.at, CaseEvent.id))
+    return [{"at": e.at.isoformat(timespec="minutes"), "label": _event_label(e, lang)} for e in rows]
+
+
+def issued_documents(case: Case) -> list[Document]:
+    return list(db.session.scalars(select(Document).where(
+        Document.case_id == case.id, Document.status == "issued", Document.served_at.is_not(None))
+        .order_by(Document.served_at, Document.id)))
+
+
+def document_title(document: Document, lang: str = "zh") -> str:
+    title = _pick(DOCUMENT_TITLES.get(document.kind, (document.kind, document.kind)), lang)
+    return f"{title}（{document.number}）" if document.number and not lang.startswith("en") else \
+        f"{title} ({document.number})" if document.number else title
+
+
+def document_url(case: Case, document: Document) -> str:
+    return f"/track/{case.number}/documents/{document.id}.pdf"
+
+
+def public_view(case: Case, lang: str = "zh") -> dict:
+    """The worker's view of the case, exactly the DESIGN.md §8 track shape."""
+    nxt = deadlines.next_deadline(case)
+    return {
+        "case_no": case.number,
+        "state": case.state,
+        "state_label": state_label(case.state, lang),
+        "org": {"name": case.org.name, "contact": case.org.contact},
+        "timeline": timeline(case, lang),
+        "next_deadline": deadline_dict(nxt, lang) if nxt else None,
+        "documents": [{"id": d.id, "title": document_title(d, lang), "url": document_url(case, d)}
+                      for d in issued_documents(case)],
+    }
+
+
+def worker_can_withdraw(case: Case) -> bool:
+    return "withdraw" in available_triggers(case, WorkerActor(case.id))
+
+
+def withdraw_by_worker(case: Case, reason: str) -> Case:
+    """The applicant withdraws the application (raises InvalidData without a reason)."""
+    return fire(case, "withdraw", WorkerActor(case.id), reason=reason)
