@@ -96,7 +96,7 @@ def test_calendar_status_and_reload_commands(app, orgs, make_case, clock, tmp_pa
         calendar.configure({})
 
 
-def test_managers_are_told_from_november(clock):
+def test_managers_are_told_from_november(app, clock):
     assert next_year_missing(date(2026, 11, 1)) == 2027
     assert next_year_missing(date(2026, 10, 31)) is None
     assert [row["year"] for row in status(date(2026, 11, 25))][:4] == [2025, 2026, 2027, 2028]
