@@ -56,8 +56,12 @@ def _wipe() -> None:
 
 
 @pytest.fixture
-def app(_session_app):
-    """The app inside an app context, on a database emptied after the test."""
+def app(_session_app, request):
+    """The app inside an app context, on a database emptied after the test.
+
+    PDFs are rendered after each commit only in tests marked `renders_documents` (rendering costs
+    ~0.5 s a document); elsewhere documents stay pending, as after a rendering failure."""
+    _session_app.config["DOCUMENTS_RENDER_ON_COMMIT"] = request.node.get_closest_marker("renders_documents") is not None
     with _session_app.app_context():
         yield _session_app
         _wipe()

@@ -120,5 +120,6 @@ def init_app(app: Flask) -> None:
     if number_event_documents not in events.ON_EVENT:
         events.ON_EVENT.append(number_event_documents)
     if render.after_commit not in lifecycle.AFTER_COMMIT:
-        lifecycle.AFTER_COMMIT.append(render.after_commit)
+        # First: later hooks (the arbitration package, notifications) find the documents issued.
+        lifecycle.AFTER_COMMIT.insert(0, render.after_commit)
     register(app)

@@ -182,6 +182,8 @@ def render_case(case: Case) -> dict[str, list]:
 
 def after_commit(case: Case, events) -> None:
     """AFTER_COMMIT hook: render the case's pending documents; never raises."""
+    if not current_app.config.get("DOCUMENTS_RENDER_ON_COMMIT", True):
+        return  # left pending for `documents-regenerate` (test suites that do not read PDFs)
     try:
         render_pending(case_id=case.id)
     except Exception:

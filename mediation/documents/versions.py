@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
 from sqlalchemy import select
 
@@ -14,7 +13,6 @@ from mediation.services.actors import actor_label
 from mediation.sla import clock
 from mediation.validation import FieldError
 
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def replacement_of(document: Document) -> Document | None:
