@@ -20,6 +20,11 @@ class ServiceError(Exception):
         return {path: err.message(lang) for path, err in self.fields.items()}
 
 
+class BadRequest(ServiceError):
+    """The request body is not what the endpoint takes at all (not a JSON object)."""
+    code, status = "bad_request", 400
+
+
 class UnknownTrigger(ServiceError):
     code, status = "unknown_trigger", 422
 

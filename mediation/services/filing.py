@@ -67,7 +67,7 @@ def resolve_org(code: str | None, respondent_uscc: str | None) -> Organisation |
 def validate_complaint(data) -> dict:
     """Return the complaint validated and normalised, or raise InvalidData with every field's error."""
     if not isinstance(data, dict):
-        raise errors.ServiceError("The request must be a JSON object.", "请求内容必须是JSON对象。")
+        raise errors.BadRequest("The request must be a JSON object.", "请求内容必须是JSON对象。")
     today = clock.today()
     problems = v.ValidationErrors()
     clean: dict = {"applicants": [], "claims": []}

@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from mediation.extensions import csrf
-from mediation.services.errors import ServiceError
+from mediation.services.errors import BadRequest, ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated or public JSON; no cookies carry authority here
@@ -58,7 +58,7 @@ def json_body() -> dict:
     """The request's JSON object; a 400 ServiceError when it is not one."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ServiceError("The request body must be a JSON object.", "请求内容必须是JSON对象。")
+        raise BadRequest("The request body must be a JSON object.", "请求内容必须是JSON对象。")
     return data
 
 

@@ -1,8 +1,8 @@
-"""initial schema: organisations, users, cases, rounds, deadlines, events, documents
+"""initial schema
 
-Revision ID: 63d663e2f74f
+Revision ID: 610814bd8af1
 Revises: 
-Create Date: 2026-11-25 15:02:26.219369
+Create Date: 2026-11-25 15:44:07.873007
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '63d663e2f74f'
+revision = '610814bd8af1'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -43,6 +43,20 @@ def upgrade():
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_organisations_parent_id'), ['parent_id'], unique=False)
 
+    op.create_table('stored_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('pdf_path', sa.String(length=300), nullable=False),
+    sa.Column('xlsx_path', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_stored_reports_org_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stored_reports')),
+    sa.UniqueConstraint('period', 'org_id', name='period_org')
+    )
+    with op.batch_alter_table('stored_reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stored_reports_period'), ['period'], unique=False)
+
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=80), nullable=False),
@@ -61,6 +75,19 @@ def upgrade():
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_org_id'), ['org_id'], unique=False)
+
+    op.create_table('api_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
+    )
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
     op.create_table('cases',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -111,6 +138,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_cases_state'), ['state'], unique=False)
         batch_op.create_index('ix_cases_state_next_due', ['state', 'next_due'], unique=False)
 
+    op.create_table('conflict_declarations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('party_name', sa.String(length=100), nullable=True),
+    sa.Column('party_id_number_hash', sa.String(length=64), nullable=True),
+    sa.Column('employer_name', sa.String(length=200), nullable=True),
+    sa.Column('relation', sa.String(length=300), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_conflict_declarations_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_conflict_declarations'))
+    )
+    with op.batch_alter_table('conflict_declarations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_conflict_declarations_party_id_number_hash'), ['party_id_number_hash'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conflict_declarations_user_id'), ['user_id'], unique=False)
+
+    op.create_table('notification_preferences',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('email_notifications', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notification_preferences_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_notification_preferences'))
+    )
     op.create_table('case_categories',
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('category', sa.String(length=30), nullable=False),
@@ -152,6 +200,22 @@ def upgrade():
     with op.batch_alter_table('claims', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_claims_case_id'), ['case_id'], unique=False)
 
+    op.create_table('evidence',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('path', sa.String(length=300), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(), nullable=False),
+    sa.Column('uploaded_by', sa.String(length=100), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_evidence_case_id_cases'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence'))
+    )
+    with op.batch_alter_table('evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evidence_case_id'), ['case_id'], unique=False)
+
     op.create_table('parties',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -169,6 +233,23 @@ def upgrade():
     )
     with op.batch_alter_table('parties', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_parties_case_id'), ['case_id'], unique=False)
+
+    op.create_table('referrals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('outcome', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('outcome_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint("kind IN ('legal_consultation', 'legal_aid', 'psychological_counselling', 'hardship_assistance')", name=op.f('ck_referrals_kind')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_referrals_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_referrals_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_referrals'))
+    )
+    with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_referrals_case_id'), ['case_id'], unique=False)
 
     op.create_table('rounds',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -230,7 +311,9 @@ def upgrade():
     sa.Column('round_id', sa.Integer(), nullable=True),
     sa.Column('event_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('title', sa.String(length=100), nullable=True),
     sa.Column('number', sa.String(length=60), nullable=True),
+    sa.Column('source_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('sha256', sa.String(length=64), nullable=True),
@@ -239,6 +322,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('issued_at', sa.DateTime(), nullable=True),
     sa.Column('served_at', sa.DateTime(), nullable=True),
+    sa.Column('served_to', sa.String(length=200), nullable=True),
+    sa.Column('service_method', sa.String(length=20), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_documents_case_id_cases'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['event_id'], ['case_events.id'], name=op.f('fk_documents_event_id_case_events'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['replaces_id'], ['documents.id'], name=op.f('fk_documents_replaces_id_documents')),
@@ -249,11 +334,76 @@ def upgrade():
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_documents_case_id'), ['case_id'], unique=False)
 
+    op.create_table('mediation_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=True),
+    sa.Column('held_at', sa.DateTime(), nullable=False),
+    sa.Column('place', sa.String(length=200), nullable=False),
+    sa.Column('attendees', sa.Text(), nullable=False),
+    sa.Column('statements', sa.Text(), nullable=False),
+    sa.Column('outcome', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_mediation_sessions_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_mediation_sessions_recorded_by_id_users')),
+    sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_mediation_sessions_round_id_rounds'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mediation_sessions'))
+    )
+    with op.batch_alter_table('mediation_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mediation_sessions_case_id'), ['case_id'], unique=False)
+
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_kind', sa.String(length=30), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('address', sa.String(length=200), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('template', sa.String(length=60), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('parts', sa.Integer(), nullable=False),
+    sa.Column('urgent', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("channel IN ('app', 'email', 'sms')", name=op.f('ck_notifications_channel')),
+    sa.CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name=op.f('ck_notifications_status')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_notifications_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['case_events.id'], name=op.f('fk_notifications_event_id_case_events'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
+    sa.UniqueConstraint('key', name=op.f('uq_notifications_key'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notifications_case_id'), ['case_id'], unique=False)
+        batch_op.create_index('ix_notifications_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_notifications_user_channel_read_at', ['user_id', 'channel', 'read_at'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user_channel_read_at')
+        batch_op.drop_index('ix_notifications_status_next_attempt_at')
+        batch_op.drop_index(batch_op.f('ix_notifications_case_id'))
+
+    op.drop_table('notifications')
+    with op.batch_alter_table('mediation_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mediation_sessions_case_id'))
+
+    op.drop_table('mediation_sessions')
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_documents_case_id'))
 
@@ -271,10 +421,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_rounds_case_id'))
 
     op.drop_table('rounds')
+    with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_referrals_case_id'))
+
+    op.drop_table('referrals')
     with op.batch_alter_table('parties', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_parties_case_id'))
 
     op.drop_table('parties')
+    with op.batch_alter_table('evidence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evidence_case_id'))
+
+    op.drop_table('evidence')
     with op.batch_alter_table('claims', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_claims_case_id'))
 
@@ -287,6 +445,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_case_categories_category'))
 
     op.drop_table('case_categories')
+    op.drop_table('notification_preferences')
+    with op.batch_alter_table('conflict_declarations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_conflict_declarations_user_id'))
+        batch_op.drop_index(batch_op.f('ix_conflict_declarations_party_id_number_hash'))
+
+    op.drop_table('conflict_declarations')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_state_next_due')
         batch_op.drop_index(batch_op.f('ix_cases_state'))
@@ -297,10 +461,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_cases_filed_at'))
 
     op.drop_table('cases')
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
+
+    op.drop_table('api_tokens')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_org_id'))
 
     op.drop_table('users')
+    with op.batch_alter_table('stored_reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stored_reports_period'))
+
+    op.drop_table('stored_reports')
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_organisations_parent_id'))
 
