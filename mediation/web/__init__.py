@@ -46,6 +46,8 @@ def _staff_notices() -> list[str]:
 def register_blueprints(app: Flask) -> None:
     """Register every area's blueprint (one line per area)."""
     app.before_request(_remember_language)
+    # An id beyond the database's 64-bit range names nothing: a page answers 404, not 500.
+    app.register_error_handler(OverflowError, lambda _exc: ("Not found / 未找到", 404))
     app.context_processor(_page_context)
     from mediation.web import ratelimit
     ratelimit.init_app(app)

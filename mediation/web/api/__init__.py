@@ -49,6 +49,12 @@ def _service_error(exc: ServiceError):
     return api_error(exc.code, exc.message(lang), exc.status, exc.field_messages(lang))
 
 
+@bp.errorhandler(OverflowError)
+def _id_out_of_range(_exc: OverflowError):
+    # An id beyond the database's 64-bit range names nothing: answer as for any unknown id.
+    return http_error(404)
+
+
 @bp.errorhandler(HTTPException)
 def _http_exception(exc: HTTPException):
     return http_error(exc.code or 500)
