@@ -11,7 +11,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from mediation import create_app
 from mediation.extensions import db as _db
@@ -28,6 +28,10 @@ def _make_app(url: str, data_dir) -> object:
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ENCRYPTION_KEY": "test-key",
                       "MEDIATION": {"limits": {"ratelimit_enabled": False}}})
     with app.app_context():
+        if url.startswith("sqlite"):
+            # A test database need not survive a power cut: skip the fsync on every commit.
+            event.listen(_db.engine, "connect", lambda conn, _rec: conn.execute("PRAGMA synchronous=OFF"))
+            _db.engine.dispose()
         _db.drop_all()
         _db.create_all()
     return app
