@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.renders_documents
 from flask import g
 from sqlalchemy import select
 
