@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from mediation import create_app  # noqa: E402
 from mediation.extensions import db  # noqa: E402
@@ -109,6 +109,10 @@ def main() -> None:
         db.create_all()
         started = time.perf_counter()
         seed(args.n)
+        if db.engine.dialect.name == "postgresql":
+            # Planner statistics now: autovacuum may be off or late after a bulk load.
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
         elapsed = time.perf_counter() - started
         print(f"seeded {args.n:,} cases in {elapsed:.1f} s ({args.n / elapsed:,.0f} cases/s)")
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 610814bd8af1
+Revision ID: f00f05297abe
 Revises: 
-Create Date: 2026-11-25 15:44:07.873007
+Create Date: 2026-11-25 15:59:29.910392
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '610814bd8af1'
+revision = 'f00f05297abe'
 down_revision = None
 branch_labels = None
 depends_on = None
