@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 
-from mediation.sla import calendar as cal
 from mediation.sla.calendar import (
     CALENDAR, WORKING, Term, compute_days_before, compute_term, compute_years_term,
     configure, is_working_day, schedule_known, schedule_source, statutory_holidays,

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from mediation.models import Case, CaseEvent, Deadline, Document, Round
+from mediation.models import Case, CaseEvent, Document, Round
 from mediation.services import errors
 from mediation.services.actors import SYSTEM, WorkerActor
 from mediation.services.lifecycle import available_triggers, fire

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from datetime import date, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from mediation.models import Case, CaseEvent, Deadline

@@ -9,6 +9,7 @@ AFTER_COMMIT and never undoes the transition when it fails.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -193,14 +194,8 @@ def _refusal(trigger: str, case: Case, lang: str) -> str:
 def fire(case: Case, trigger: str, actor, version: int | None = None, **data) -> Case:
     """Fire `trigger` on `case` as `actor`; commit, or raise a ServiceError and change nothing."""
     events = fire_uncommitted(case, trigger, actor, version, **data)
-    try:
+    with _rollback_on_error():
         db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise _stale() from None
-    except BaseException:
-        db.session.rollback()
-        raise
     run_after_commit(case, events)
     return case
 
@@ -220,22 +215,25 @@ def fire_uncommitted(case: Case, trigger: str, actor, version: int | None = None
                            "您打开本案后，案件已被他人修改。请刷新页面，核对后再操作。")
     if not policy.can_fire(actor, trigger, case):
         raise errors.Forbidden("You may see this case but not do this.", "您可以查看本案，但无权执行此操作。")
-    try:
+    with _rollback_on_error():
         case.version = case.version + 1
         events = _run(case, trigger, actor, data, now or clock.local_now())
         db.session.flush()  # UPDATE ... WHERE version = read version: StaleDataError if beaten to it
-    except StaleDataError:
-        db.session.rollback()
-        raise _stale() from None
-    except BaseException:
-        db.session.rollback()
-        raise
     return events
 
 
-def _stale() -> errors.Stale:
-    return errors.Stale("Someone changed this case at the same moment. Reload it and check before acting.",
-                        "案件刚被他人同时修改。请刷新页面，核对后再操作。")
+@contextmanager
+def _rollback_on_error():
+    """Roll the session back on any error; a lost optimistic-lock race becomes errors.Stale."""
+    try:
+        yield
+    except StaleDataError:
+        db.session.rollback()
+        raise errors.Stale("Someone changed this case at the same moment. Reload it and check before acting.",
+                           "案件刚被他人同时修改。请刷新页面，核对后再操作。") from None
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def run_after_commit(case: Case, events: list[CaseEvent]) -> None:

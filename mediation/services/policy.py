@@ -18,6 +18,7 @@ from __future__ import annotations
 from sqlalchemy import exists, false, or_, select, true
 
 from mediation.models import Case, Organisation, Round
+from mediation.services import errors
 from workflows.lifecycle import TRANSITIONS
 
 STAFF_ROLES = ("chair", "mediator")
@@ -96,3 +97,12 @@ def visible_cases_clause(actor):
         handled = exists().where(Round.case_id == Case.id, Round.org_id == actor.org_id)
         return or_(Case.org_id == actor.org_id, Case.org_id.in_(covered), handled)
     return false()
+
+
+def require_recorder(actor, case: Case) -> None:
+    """Raise unless the actor may record sessions, notes and referrals on the case."""
+    if not can_view(actor, case):
+        raise errors.NotFound("No such case.", "案件不存在。")
+    if not can_record(actor, case):
+        raise errors.Forbidden("Only the chair or the assigned mediator records on this case.",
+                               "只有本组织主任（站长）或承办调解员可以记录。")

@@ -11,12 +11,6 @@ from mediation.services.events import record
 from mediation.sla import clock
 
 
-def _require_runner(case: Case, actor) -> None:
-    if not policy.can_view(actor, case):
-        raise errors.NotFound("No such case.", "案件不存在。")
-    if not policy.can_record(actor, case):
-        raise errors.Forbidden("Only the chair or the assigned mediator records on this case.",
-                               "只有本组织主任（站长）或承办调解员可以记录。")
 
 
 def _invalid(fields: dict) -> errors.InvalidData:
@@ -25,7 +19,7 @@ def _invalid(fields: dict) -> errors.InvalidData:
 
 def refer(case: Case, actor, kind: str, note: str = "") -> Referral:
     """Record a referral of the worker to another service; audited; committed."""
-    _require_runner(case, actor)
+    policy.require_recorder(actor, case)
     problems = v.ValidationErrors()
     with problems.field("kind"):
         kind = v.parse_choice(kind, REFERRAL_LABELS, label_en="Referral", label_zh="转介类型")
@@ -51,7 +45,7 @@ def refer(case: Case, actor, kind: str, note: str = "") -> Referral:
 def record_outcome(referral: Referral, actor, outcome: str) -> Referral:
     """Record what came of a referral, once (a later change is a note, not an overwrite)."""
     case = db.session.get(Case, referral.case_id)
-    _require_runner(case, actor)
+    policy.require_recorder(actor, case)
     if referral.outcome:
         raise errors.Conflict("The outcome of this referral is already recorded.", "该转介的结果已登记。")
     try:

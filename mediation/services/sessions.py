@@ -40,18 +40,12 @@ def parse_datetime(raw) -> datetime:
     return value
 
 
-def _require_runner(case: Case, actor) -> None:
-    if not policy.can_view(actor, case):
-        raise errors.NotFound("No such case.", "案件不存在。")
-    if not policy.can_record(actor, case):
-        raise errors.Forbidden("Only the chair or the assigned mediator records on this case.",
-                               "只有本组织主任（站长）或承办调解员可以记录。")
 
 
 def record_session(case: Case, actor, *, held_at, place: str, attendees: str, statements: str,
                    outcome: str) -> MediationSession:
     """Append a session record and its audit event; queue its 调解笔录; commit."""
-    _require_runner(case, actor)
+    policy.require_recorder(actor, case)
     if case.state not in SESSION_STATES:
         raise errors.NotAllowed("Sessions are recorded while the case is in mediation.",
                                 "案件处于“调解中”时才能记录调解笔录。")
@@ -107,7 +101,7 @@ def _render(case: Case) -> None:
 
 def add_note(case: Case, actor, text: str) -> CaseEvent:
     """Append an internal note (never shown to the worker)."""
-    _require_runner(case, actor)
+    policy.require_recorder(actor, case)
     try:
         clean = v.parse_text(text, max_length=5000, label_en="Note", label_zh="备注")
     except v.FieldError as err:
