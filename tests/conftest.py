@@ -42,9 +42,14 @@ def _session_app(request, tmp_path_factory):
     if request.param == "postgresql":
         if not PG_URL:
             pytest.skip(PG_SKIP)
-        return _make_app(PG_URL, tmp_path_factory.mktemp("pg-data"))
-    data_dir = tmp_path_factory.mktemp("sqlite-data")
-    return _make_app(f"sqlite:///{data_dir / 'test.db'}", data_dir)
+        app = _make_app(PG_URL, tmp_path_factory.mktemp("pg-data"))
+    else:
+        data_dir = tmp_path_factory.mktemp("sqlite-data")
+        app = _make_app(f"sqlite:///{data_dir / 'test.db'}", data_dir)
+    yield app
+    with app.app_context():  # close pooled connections before the interpreter does (ResourceWarning)
+        _db.session.remove()
+        _db.engine.dispose()
 
 
 def _wipe() -> None:

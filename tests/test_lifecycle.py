@@ -113,7 +113,7 @@ def test_failure_with_consent_escalates_automatically(db, orgs, make_case):
     case = make_case("E01", "accept", "fail", escalation_consent=True)
     assert (case.state, case.org.code, case.tier) == ("submitted", "S01", 2)
     trail = db.session.scalars(select(CaseEvent.trigger).where(CaseEvent.case_id == case.id,
-                                                               CaseEvent.kind == "transition")).all()
+                                                               CaseEvent.kind == "transition").order_by(CaseEvent.id)).all()
     assert trail == ["accept", "fail", "escalate"]
     acceptance = [d for d in case.open_deadlines() if d.kind == "acceptance"]
     assert len(acceptance) == 1 and acceptance[0].round_id == case.current_round.id

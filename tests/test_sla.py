@@ -75,7 +75,7 @@ def test_expiry_with_consent_escalates_to_the_station(db, orgs, make_case, clock
     db.session.expire_all()
     assert (case.state, case.org.code) == ("submitted", "S01")
     triggers = db.session.scalars(select(CaseEvent.trigger).where(CaseEvent.case_id == case.id,
-                                                                  CaseEvent.kind == "transition")).all()
+                                                                  CaseEvent.kind == "transition").order_by(CaseEvent.id)).all()
     assert triggers == ["accept", "expire", "escalate"]
 
 

@@ -48,11 +48,22 @@ def _obj(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def resolve_org(code: str | None, respondent_uscc: str | None) -> Organisation | None:
-    """The chosen enterprise committee, or the station covering the zone (DESIGN.md §8)."""
+#: Kinds of organisation whose own staff register cases there (walk-ins, 12351 calls, reception days).
+STAFF_FILING_KINDS = ("station", "federation")
+
+
+def may_file_at(org: Organisation, actor=None) -> bool:
+    """Anyone may choose an enterprise committee; staff may also file at their own station or centre."""
+    if org.kind == "enterprise":
+        return True
+    return org.kind in STAFF_FILING_KINDS and org.id == getattr(actor, "org_id", None)
+
+
+def resolve_org(code: str | None, respondent_uscc: str | None, actor=None) -> Organisation | None:
+    """The chosen organisation if the filer may choose it, else the station covering the zone (DESIGN.md §8)."""
     if code:
-        return db.session.scalars(select(Organisation).where(Organisation.code == code,
-                                                             Organisation.kind == "enterprise")).first()
+        org = db.session.scalars(select(Organisation).where(Organisation.code == code)).first()
+        return org if org is not None and may_file_at(org, actor) else None
     if respondent_uscc:
         employer = db.session.scalars(select(Organisation).where(Organisation.uscc == respondent_uscc)).first()
         if employer is not None and employer.parent is not None:
@@ -64,8 +75,18 @@ def resolve_org(code: str | None, respondent_uscc: str | None) -> Organisation |
     return db.session.scalars(query.order_by(Organisation.code)).first()
 
 
-def validate_complaint(data) -> dict:
-    """Return the complaint validated and normalised, or raise InvalidData with every field's error."""
+def _org_not_allowed(actor) -> v.FieldError:
+    if actor is None:
+        return v.FieldError("org.unknown", "Choose an enterprise committee from the list.",
+                            "请从列表中选择企业调解委员会。")
+    return v.FieldError("org.unknown", "Choose your own organisation or an enterprise committee from the list.",
+                        "请从列表中选择本单位或企业调解委员会。")
+
+
+def validate_complaint(data, actor=None) -> dict:
+    """Return the complaint validated and normalised, or raise InvalidData with every field's error.
+
+    `actor` is the staff User registering it at the desk, None for a worker filing online."""
     if not isinstance(data, dict):
         raise errors.BadRequest("The request must be a JSON object.", "请求内容必须是JSON对象。")
     today = clock.today()
@@ -138,10 +159,9 @@ def validate_complaint(data) -> dict:
             "pipl_consent.required", "Please read and accept the notice on personal information to file.",
             "请阅读并同意个人信息处理告知，才能提交申请。"))
 
-    clean["org"] = resolve_org(data.get("org"), clean.get("respondent_uscc"))
+    clean["org"] = resolve_org(data.get("org"), clean.get("respondent_uscc"), actor)
     if data.get("org") and clean["org"] is None:
-        problems.add("org", v.FieldError("org.unknown", "Choose an enterprise committee from the list.",
-                                         "请从列表中选择企业调解委员会。"))
+        problems.add("org", _org_not_allowed(actor))
     elif clean["org"] is None:
         problems.add("org", v.FieldError("org.none", "No service station is set up yet; call the hotline.",
                                          "尚未设立工会服务站，请拨打热线。"))
@@ -154,7 +174,7 @@ def file_complaint(data, *, channel: str = "online", actor=None, language: str =
     """Validate and file a complaint; commit and return the case with its one-time query code."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    clean = validate_complaint(data)
+    clean = validate_complaint(data, actor)
     now = clock.local_now()
     org: Organisation = clean["org"]
     prefix = current_app.config["MEDIATION"]["app"]["case_number_prefix"]

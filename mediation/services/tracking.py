@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from mediation import crypto
 from mediation.extensions import db
-from mediation.models import Case, CaseEvent, Deadline, Document
+from mediation.models import Case, CaseEvent, Deadline, Document, Organisation
+from mediation.services import errors
 from mediation.services.actors import WorkerActor
 from mediation.services.lifecycle import available_triggers, fire, state_label, trigger_label
-from mediation.sla import deadlines
+from mediation.sla import clock, deadlines
+from mediation.validation import FieldError
 from workflows.lifecycle import TIMERS
 
 # Compared against when the case does not exist, so both answers cost one HMAC.
@@ -36,6 +38,18 @@ EVENT_LABELS = {
     "arbitration_receive": ("Case accepted by the arbitration commission", "仲裁委员会已立案"),
     "arbitration_return": ("Delegated back to union mediation by the arbitration commission", "仲裁委员会委派工会调解"),
     "arbitration_close": ("Arbitration concluded", "仲裁已结案"),
+}
+
+#: The same events when the worker chose them, or when the system acted on the consent given at filing.
+ACTOR_EVENT_LABELS = {
+    ("escalate", "worker"): ("At your request, referred to the next tier of mediation",
+                             "应您的申请，移送上一级调解组织"),
+    ("escalate", "system"): ("Referred to the next tier of mediation, as you agreed when filing",
+                             "按您申请时的同意，移送上一级调解组织"),
+    ("hand_to_arbitration", "worker"): ("At your request, handed to the labour arbitration commission",
+                                        "应您的申请，移交劳动人事争议仲裁委员会"),
+    ("report_non_performance", "worker"): ("You reported that the employer has not performed the agreement",
+                                           "您已报告用人单位未履行调解协议"),
 }
 
 DOCUMENT_TITLES = {
@@ -100,7 +114,7 @@ def limitation(case: Case) -> Deadline | None:
 
 def _event_label(event: CaseEvent, lang: str) -> str:
     key = event.trigger if event.kind == "transition" else event.kind
-    pair = EVENT_LABELS.get(key)
+    pair = ACTOR_EVENT_LABELS.get((key, event.actor_label)) or EVENT_LABELS.get(key)
     if pair is None:
         return trigger_label(event.trigger, lang) if event.trigger else event.kind
     return _pick(pair, lang).format(count=(event.data or {}).get("count", ""))
@@ -150,3 +164,76 @@ def worker_can_withdraw(case: Case) -> bool:
 def withdraw_by_worker(case: Case, reason: str) -> Case:
     """The applicant withdraws the application (raises InvalidData without a reason)."""
     return fire(case, "withdraw", WorkerActor(case.id), reason=reason)
+
+
+# --- the worker's decisions (调解仲裁法 art. 5, 14, 15; DESIGN.md §4) ------------------------------
+
+#: The only triggers a worker may fire from the portal; withdraw keeps its own page.
+WORKER_TRIGGERS = ("escalate", "hand_to_arbitration", "report_non_performance", "withdraw")
+DECISIONS = ("escalate", "hand_to_arbitration", "report_non_performance")
+
+
+def performance_due(case: Case) -> bool:
+    """Whether the agreed performance date has come (non-performance can be reported from that day)."""
+    return case.performance_date is not None and case.performance_date <= clock.today()
+
+
+def worker_choices(case: Case) -> list[str]:
+    """The decisions the worker may take on the case now, in the order the page offers them."""
+    available = available_triggers(case, WorkerActor(case.id))
+    if case.state in ("failed", "rejected"):
+        return [t for t in ("escalate", "hand_to_arbitration") if t in available]
+    if case.state == "agreed":
+        choices = []
+        if "report_non_performance" in available and performance_due(case):
+            choices.append("report_non_performance")
+        if "hand_to_arbitration" in available:
+            choices.append("hand_to_arbitration")
+        return choices
+    return []
+
+
+def arbitration_commission() -> Organisation | None:
+    return db.session.scalars(select(Organisation).where(Organisation.kind == "arbitration")
+                              .order_by(Organisation.id)).first()
+
+
+def decision_facts(case: Case, trigger: str, lang: str = "zh") -> dict:
+    """What the confirmation page tells the worker about a decision: who takes the case next, by when."""
+    if trigger == "escalate":
+        parent = case.org.parent
+        return {"org": {"name": parent.name, "contact": parent.contact} if parent else None}
+    if trigger == "hand_to_arbitration":
+        commission = arbitration_commission()
+        return {"org": {"name": commission.name, "contact": commission.contact} if commission else None,
+                "limitation": deadline_display(limitation(case), lang),
+                "with_agreement": case.state == "agreed"}
+    if trigger == "report_non_performance":
+        return {"performance_date": case.performance_date.isoformat() if case.performance_date else None,
+                "terms": case.agreement_terms}
+    return {}
+
+
+def worker_fire(case: Case, trigger: str, version, **data) -> Case:
+    """Fire one of the worker's own triggers as the worker of this case, at the version they saw.
+
+    Raises a ServiceError (Stale, NotAllowed, InvalidData, Forbidden) with zh/en messages.
+    """
+    if trigger not in WORKER_TRIGGERS:
+        raise errors.Forbidden("This is not a step you can take yourself.", "此操作不能由您本人办理。")
+    fresh = version is not None and str(version) == str(case.version)
+    if fresh and trigger == "report_non_performance" and case.state == "agreed" and not performance_due(case):
+        due = case.performance_date.isoformat() if case.performance_date else "?"
+        raise errors.NotAllowed(
+            f"The employer has until {due} to perform the agreement; you can report non-performance from that day.",
+            f"调解协议约定的履行期限为{due}，期限届至后才能报告未履行。")
+    if fresh and trigger == "report_non_performance" and not str(data.get("note") or "").strip():
+        raise errors.InvalidData("Please say what the employer has not done.", "请写明用人单位哪些约定没有履行。",
+                                 fields={"note": FieldError("text.required",
+                                                            "Please say what the employer has not done.",
+                                                            "请写明用人单位哪些约定没有履行。")})
+    if trigger == "hand_to_arbitration" and case.state in ("failed", "rejected"):
+        data["worker_choice"] = True  # the worker's own choice (调解仲裁法 art. 5)
+    allowed = {"note", "reason", "worker_choice"}
+    clean = {key: value for key, value in data.items() if key in allowed}
+    return fire(case, trigger, WorkerActor(case.id), version="" if version is None else version, **clean)

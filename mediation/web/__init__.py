@@ -5,9 +5,10 @@ the language switch, the hotline and notices for managers.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session, url_for
+from flask import Flask, current_app, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
 
 
 def current_lang() -> str:
@@ -43,11 +44,34 @@ def _staff_notices() -> list[str]:
               "configuration ([calendar.%(year)s]) and run “flask --app mediation calendar-reload”.", year=year)]
 
 
+_ERROR_TEXTS = {
+    400: (lambda: _("Request not understood"), lambda: _("The request could not be read. Go back and try again.")),
+    403: (lambda: _("Not allowed"), lambda: _("Your account may not open this page.")),
+    404: (lambda: _("Page not found"), lambda: _("There is no such page, or you may not see it.")),
+    405: (lambda: _("Not allowed"), lambda: _("This page cannot be used that way. Go back and try again.")),
+    413: (lambda: _("Too large"), lambda: _("What you sent is too large. Files may be at most 10 MB each.")),
+    500: (lambda: _("Something went wrong"),
+          lambda: _("The system could not complete this. Nothing was changed; please try again, or call the hotline.")),
+}
+
+
+def _error_page(exc):
+    """Every error a person meets is a page in their language, inside the usual layout."""
+    status = getattr(exc, "code", None) or 500
+    if request.path.startswith("/api/"):
+        from mediation.web.api import http_error
+        return http_error(status)
+    title, message = _ERROR_TEXTS.get(status, _ERROR_TEXTS[500])
+    return render_template("error.html", title=title(), message=message()), status
+
+
 def register_blueprints(app: Flask) -> None:
     """Register every area's blueprint (one line per area)."""
     app.before_request(_remember_language)
+    for status in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(status, _error_page)
     # An id beyond the database's 64-bit range names nothing: a page answers 404, not 500.
-    app.register_error_handler(OverflowError, lambda _exc: ("Not found / 未找到", 404))
+    app.register_error_handler(OverflowError, lambda _exc: _error_page(NotFound()))
     app.context_processor(_page_context)
     from mediation.web import ratelimit
     ratelimit.init_app(app)

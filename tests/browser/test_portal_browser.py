@@ -4,7 +4,9 @@ Each page the worker sees is saved as a screenshot under artifacts/screenshots/p
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
+
+from mediation.sla import clock  # Beijing time, as the app counts dates
 
 import pytest
 from playwright.sync_api import expect
@@ -25,7 +27,7 @@ def fill_complaint(page, *, name="张伟", org="E01", dispute_date=None, **overr
               "#respondent-name": "华芯电子（杭州）有限公司", "#respondent-address": "经开区1号",
               "#claims-0-item": "支付拖欠工资", "#claims-0-amount": "12500.50",
               "#facts": "公司拖欠2026年8月至10月工资，多次催要未果。",
-              "#dispute_date": dispute_date or (date.today() - timedelta(days=25)).isoformat()}
+              "#dispute_date": dispute_date or (clock.today() - timedelta(days=25)).isoformat()}
     values.update(overrides)
     for selector, value in values.items():
         page.fill(selector, value)
@@ -54,7 +56,7 @@ def test_file_track_add_evidence_and_withdraw_in_chinese(live, request, screensh
     assert page.get_by_role("heading", level=1).inner_text() == "您的调解申请已提交"
     case_no = page.locator("#case-no").inner_text()
     code = page.locator("#query-code").inner_text()
-    assert case_no == "JK-E01-%d-00001" % date.today().year and len(code) == 8
+    assert case_no == "JK-E01-%d-00001" % clock.today().year and len(code) == 8
     expect(page.get_by_text("查询码只显示这一次", exact=False)).to_be_visible()
     screenshot(page, f"portal-receipt-{device}")
 
@@ -101,7 +103,7 @@ def test_switch_to_english_and_file(live, desktop_page, screenshot):
 def test_five_wrong_fields_show_five_messages_and_keep_the_rest(live, request, screenshot, device):
     page = request.getfixturevalue(f"{device}_page")
     page.goto(live.url + "/file")
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     fill_complaint(page, **{"#applicants-0-id_number": "110105199003071238", "#applicants-0-phone": "1234567",
                             "#respondent-uscc": "91330100MA2H3K4L51", "#claims-0-amount": "-5"},
                    dispute_date=tomorrow)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation.extensions import db
-from mediation.models import Document
+from mediation.models import Document, Organisation
 from mediation.models.cases import CATEGORIES, CHANNELS
 from mediation.services import assignment, errors, policy
 from mediation.services import queue as queue_service
@@ -43,21 +43,31 @@ def _registrable() -> bool:
     return current_user.role in ("chair", "mediator") and current_user.org.kind != "arbitration"
 
 
+def _filing_groups(actor) -> list[tuple[Organisation | None, list[Organisation]]]:
+    """Where the actor may register a case: their own organisation first, then the enterprises below it
+    grouped by station (a station: its own; the federation: every station's)."""
+    own = actor.org
+    if own.kind == "enterprise":
+        return [(None, [own])]
+    stations = [own] if own.kind == "station" else sorted(own.children, key=lambda o: o.code)
+    return [(None, [own])] + [(station, sorted((c for c in station.children if c.kind == "enterprise"),
+                                               key=lambda o: o.code))
+                              for station in stations if station.kind == "station"]
+
+
 def _render_register(form, status: int = 200, channel: str = "walk_in"):
     lang = current_lang()
     return render_template("desk/register.html", form=form, channel=channel,
                            channels=[(c, helpers.channel_label(c, lang)) for c in DESK_CHANNELS],
                            categories=[(c, helpers.category_label(c, lang)) for c in CATEGORIES],
-                           orgs=helpers.scope_orgs(current_user), lang=lang), status
+                           org_groups=_filing_groups(current_user), lang=lang), status
 
 
 @bp.get("/register")
 def register_form():
     if not _registrable():
         abort(403)
-    form = complaint_forms.ComplaintForm()
-    if current_user.org.kind == "enterprise":
-        form.values["org"] = current_user.org.code
+    form = complaint_forms.ComplaintForm(values={"org": current_user.org.code})
     return _render_register(form)
 
 
@@ -77,7 +87,7 @@ def register_submit():
     if channel not in DESK_CHANNELS:
         form.errors["channel"] = _("Choose how the complaint was received.")
         try:
-            validate_complaint(body)
+            validate_complaint(body, current_user)
         except errors.InvalidData as exc:
             complaint_forms.add_errors(form, exc.field_messages(lang))
         return _render_register(form, 422, channel=channel)

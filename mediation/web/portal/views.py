@@ -12,6 +12,7 @@ from mediation.extensions import db
 from mediation.models import Case, Document, Organisation
 from mediation.models.cases import CATEGORY_LABELS
 from mediation.services import errors, evidence, tracking
+from mediation.services.options import worker_options
 from mediation.services.filing import file_complaint, validate_complaint
 from mediation.web import current_lang
 from mediation.web.portal import bp, forms
@@ -143,7 +144,12 @@ def track_case(case_no: str):
         return redirect(url_for("portal.track_form", case_no=case_no))
     lang = current_lang()
     view = tracking.public_view(case, lang)
-    return render_template("portal/track.html", case=case, view=view,
+    choices = tracking.worker_choices(case)
+    return render_template("portal/track.html", case=case, view=view, choices=choices, terms=_terms(),
+                           facts={t: tracking.decision_facts(case, t, lang) for t in choices},
+                           options=worker_options(case, lang) if case.state == "agreed" else [],
+                           performance_pending=case.state == "agreed" and case.non_performance_reported_at is None
+                           and not tracking.performance_due(case),
                            next_deadline=tracking.deadline_display(sla_deadlines.next_deadline(case), lang),
                            limitation=tracking.deadline_display(tracking.limitation(case), lang),
                            evidence=evidence.list_for(case), can_withdraw=tracking.worker_can_withdraw(case),
@@ -208,6 +214,44 @@ def withdraw(case_no: str):
             return redirect(url_for("portal.track_case", case_no=case.number))
     return render_template("portal/withdraw.html", case=case, reason=reason, error=error,
                            can_withdraw=tracking.worker_can_withdraw(case)), 422 if error else 200
+
+
+@bp.route("/track/<case_no>/decide/<trigger>", methods=["GET", "POST"])
+def decide(case_no: str, trigger: str):
+    """Confirm and take one of the worker's decisions: next tier, arbitration, non-performance."""
+    case = _tracked_case(case_no)
+    if case is None or trigger not in tracking.DECISIONS:
+        abort(404)
+    lang = current_lang()
+    note, error, note_error, status = request.form.get("note", ""), None, None, 200
+    if request.method == "POST":
+        data = {"note": note} if trigger == "report_non_performance" else {}
+        try:
+            tracking.worker_fire(case, trigger, request.form.get("version"), **data)
+        except errors.ServiceError as exc:
+            status = exc.status
+            note_error = exc.field_messages(lang).get("note")
+            if isinstance(exc, errors.Stale):
+                error = _("Your case changed while this page was open (for example, the mediator recorded a "
+                          "step). Please check the page again; what you wrote is kept. Confirm again if you "
+                          "still want this.")
+            elif note_error is None:
+                error = exc.message(lang)
+        else:
+            flash(_decided_message(case, trigger), "success")
+            return redirect(url_for("portal.track_case", case_no=case.number))
+    return render_template("portal/decide.html", case=case, trigger=trigger, note=note, error=error,
+                           note_error=note_error, available=trigger in tracking.worker_choices(case),
+                           facts=tracking.decision_facts(case, trigger, lang), terms=_terms(),
+                           state_label=tracking.state_label(case.state, lang)), status
+
+
+def _decided_message(case: Case, trigger: str) -> str:
+    if trigger == "escalate":
+        return _("Your case has been referred to %(org)s.", org=case.org.name)
+    if trigger == "hand_to_arbitration":
+        return _("Your case has been handed to the labour arbitration commission.")
+    return _("Non-performance of the agreement is recorded. Your options are shown below.")
 
 
 @bp.post("/track/forget")
