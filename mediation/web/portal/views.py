@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import (abort, current_app, flash, redirect, render_template, request, send_file, session,
-                   url_for)
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,12 +11,12 @@ from mediation.extensions import db
 from mediation.models import Case, Document, Organisation
 from mediation.models.cases import CATEGORY_LABELS
 from mediation.services import errors, evidence, tracking
-from mediation.services.options import worker_options
 from mediation.services.filing import file_complaint, validate_complaint
+from mediation.services.options import worker_options
+from mediation.sla import deadlines as sla_deadlines
 from mediation.web import current_lang
 from mediation.web.portal import bp, forms
 from mediation.web.ratelimit import file_limit, limiter, track_limit
-from mediation.sla import deadlines as sla_deadlines
 from workflows.lifecycle import FINAL_STATES
 
 MAX_REMEMBERED = 5
