@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from mediation.config import ROOT, build_config
 from mediation.extensions import babel, csrf, db, login_manager, migrate
@@ -41,9 +42,17 @@ def create_app(config: dict | None = None) -> Flask:
     from mediation.cli import register_cli
     register_cli(app)
 
+    # Ids are 32-bit on PostgreSQL: a larger number in a URL names nothing (404, not a database error).
+    app.url_map.converters["int"] = BoundedInt
     from mediation.web import register_blueprints
     register_blueprints(app)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _select_locale():

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation import crypto
 from mediation import validation as v
@@ -23,7 +22,7 @@ from mediation.models import Case, CaseEvent, ConflictDeclaration, User
 from mediation.services import errors, policy
 from mediation.services.actors import actor_label
 from mediation.services.events import record
-from mediation.services.lifecycle import fire
+from mediation.services.lifecycle import check_version, fire, rollback_on_error
 from mediation.sla import clock
 
 
@@ -107,11 +106,10 @@ def check_assignable(case: Case, mediator: User | None, actor) -> None:
 def assign(case: Case, mediator: User | None, actor, version: int | None = None) -> Case:
     """Make `mediator` the case's mediator; audited, committed, or nothing changes."""
     check_assignable(case, mediator, actor)
-    if version is not None and str(version) != str(case.version):
-        raise errors.Stale("Someone changed this case after you opened it. Reload it and check before acting.",
-                           "您打开本案后，案件已被他人修改。请刷新页面，核对后再操作。")
+    check_version(case, version)
     previous = case.mediator.username if case.mediator else None
-    try:
+    with rollback_on_error():
+        case.version = case.version + 1  # an assignment is a change a stale page must not overwrite
         case.mediator_id = mediator.id
         if case.current_round is not None and case.current_round.is_open:
             case.current_round.mediator_id = mediator.id
@@ -119,13 +117,6 @@ def assign(case: Case, mediator: User | None, actor, version: int | None = None)
                                actor_id=getattr(actor, "id", None), actor_label=actor_label(actor),
                                data={"mediator": mediator.username, "previous": previous}, public=False))
         db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise errors.Stale("Someone changed this case at the same moment. Reload it and check before acting.",
-                           "案件刚被他人同时修改。请刷新页面，核对后再操作。") from None
-    except BaseException:
-        db.session.rollback()
-        raise
     return case
 
 

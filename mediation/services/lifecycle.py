@@ -194,7 +194,7 @@ def _refusal(trigger: str, case: Case, lang: str) -> str:
 def fire(case: Case, trigger: str, actor, version: int | None = None, **data) -> Case:
     """Fire `trigger` on `case` as `actor`; commit, or raise a ServiceError and change nothing."""
     events = fire_uncommitted(case, trigger, actor, version, **data)
-    with _rollback_on_error():
+    with rollback_on_error():
         db.session.commit()
     run_after_commit(case, events)
     return case
@@ -210,20 +210,25 @@ def fire_uncommitted(case: Case, trigger: str, actor, version: int | None = None
         raise errors.UnknownTrigger(f"Unknown action “{trigger}”.", f"未知的操作“{trigger}”。")
     if not policy.can_view(actor, case):
         raise errors.NotFound("No such case.", "案件不存在。")
-    if version is not None and str(version) != str(case.version):
-        raise errors.Stale("Someone changed this case after you opened it. Reload it and check before acting.",
-                           "您打开本案后，案件已被他人修改。请刷新页面，核对后再操作。")
+    check_version(case, version)
     if not policy.can_fire(actor, trigger, case):
         raise errors.Forbidden("You may see this case but not do this.", "您可以查看本案，但无权执行此操作。")
-    with _rollback_on_error():
+    with rollback_on_error():
         case.version = case.version + 1
         events = _run(case, trigger, actor, data, now or clock.local_now())
         db.session.flush()  # UPDATE ... WHERE version = read version: StaleDataError if beaten to it
     return events
 
 
+def check_version(case: Case, version) -> None:
+    """Raise Stale when the caller read an older version of the case than the one stored."""
+    if version is not None and str(version) != str(case.version):
+        raise errors.Stale("Someone changed this case after you opened it. Reload it and check before acting.",
+                           "您打开本案后，案件已被他人修改。请刷新页面，核对后再操作。")
+
+
 @contextmanager
-def _rollback_on_error():
+def rollback_on_error():
     """Roll the session back on any error; a lost optimistic-lock race becomes errors.Stale."""
     try:
         yield

@@ -9,7 +9,7 @@
       var all = Array.prototype.map.call(select.querySelectorAll("optgroup"), function (group) {
         return { group: group, options: Array.prototype.slice.call(group.querySelectorAll("option")) };
       });
-      box.addEventListener("input", function () {
+      var filter = function () {
         var q = box.value.trim().toLowerCase();
         all.forEach(function (entry) {
           var shown = 0;
@@ -21,7 +21,9 @@
           });
           entry.group.hidden = shown === 0;
         });
-      });
+      };
+      box.addEventListener("input", filter);
+      filter();  // text typed (or restored by the browser) before this script ran
       box.addEventListener("keydown", function (e) {
         if (e.key === "Enter") { e.preventDefault(); }
       });

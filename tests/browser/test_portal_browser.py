@@ -47,6 +47,7 @@ def test_file_track_add_evidence_and_withdraw_in_chinese(live, request, screensh
     screenshot(page, f"portal-landing-{device}")
 
     page.get_by_role("link", name="申请调解").first.click()
+    page.wait_for_load_state("load")  # portal.js binds the filter on DOMContentLoaded
     page.get_by_label("按企业名称搜索").fill("E01")  # the enhancement filters the list as one types
     expect(page.locator("#org option[value=E03]")).to_be_disabled()
     fill_complaint(page)
