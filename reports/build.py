@@ -57,11 +57,8 @@ def _group_keys(f: ReportFilters, keys: list, lang: str) -> dict:
 def success_rate(f: ReportFilters, lang: str = "zh") -> dict:
     """The success-rate report of DESIGN §8: overall (cases once) and per group (rounds)."""
     rows = queries.success_by_group(f)
-    if f.group_by == "category":  # a case sits in several category groups: count it apart
-        overall = queries.success_overall(f)
-        concluded, agreed = overall.concluded, overall.agreed
-    else:
-        concluded, agreed = sum(int(r.cases) for r in rows), sum(int(r.settled) for r in rows)
+    overall = queries.success_overall(f)  # each case once (DOMAIN §5), whatever its rounds and groups
+    concluded, agreed = overall.concluded, overall.agreed
     names = _group_keys(f, [r.key for r in rows], lang)
     groups = [{"key": names[r.key][0], "label": names[r.key][1], "concluded": r.concluded,
                "agreed": int(r.agreed or 0), "rate": rate(int(r.agreed or 0), r.concluded)} for r in rows]

@@ -6,8 +6,7 @@ once, settled when any of its rounds concluded in the period agreed.
 """
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, and_, case, cast, exists, func, literal, select, text
-from sqlalchemy.orm import aliased
+from sqlalchemy import Float, Integer, and_, case, cast, exists, func, literal, select
 
 from mediation.extensions import db
 from mediation.models import Case, CaseCategory, Claim, Deadline, Round
@@ -69,29 +68,13 @@ def _case_scope(f: ReportFilters) -> list:
 
 
 def success_by_group(f: ReportFilters):
-    """Rows (key, concluded, agreed, cases, settled) per group, ordered by key.
-
-    concluded/agreed count rounds. cases/settled count each case once, on its first concluded (or
-    first agreed) round in the period, so that their sums over the groups are the overall figures
-    in the same scan; the NOT EXISTS probe runs only for the few rounds after a case's first."""
+    """Rows (key, concluded, agreed) per group, counting rounds concluded in the period, by key."""
     if f.group_by in ("month", "quarter", "year"):
         key = period_key(Round.ended_at, f.group_by)
     else:
         key = {"tier": Round.tier, "org": Round.org_id, "mediator": Round.mediator_id,
                "channel": Round.channel, "category": CaseCategory.category}[f.group_by]
-    earlier = aliased(Round)
-    if _dialect() == "postgresql":
-        # The planner prices the NOT EXISTS for every row (it cannot see the CASE short-circuit), which
-        # crosses jit_above_cost: compiling then takes ~40× the query itself. Off for this transaction.
-        db.session.execute(text("SET LOCAL jit = off"))
-
-    def first_of_case(*extra):
-        prior = exists().where(earlier.case_id == Round.case_id, earlier.seq < Round.seq,
-                               *concluded_conditions(f, earlier), *extra)
-        return case((Round.seq == 1, 1), (~prior, 1), else_=0)
-    settled = case((Round.outcome == "agreed", first_of_case(earlier.outcome == "agreed")), else_=0)
-    stmt = select(key.label("key"), func.count().label("concluded"), func.sum(_AGREED).label("agreed"),
-                  func.sum(first_of_case()).label("cases"), func.sum(settled).label("settled"))
+    stmt = select(key.label("key"), func.count().label("concluded"), func.sum(_AGREED).label("agreed"))
     if f.group_by == "category":  # a case with two categories counts in both groups
         stmt = stmt.select_from(Round).join(CaseCategory, CaseCategory.case_id == Round.case_id)
     return db.session.execute(stmt.where(*concluded_conditions(f)).group_by(key).order_by(key)).all()
