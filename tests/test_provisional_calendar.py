@@ -100,3 +100,17 @@ def test_managers_are_told_from_november(app, clock):
     assert next_year_missing(date(2026, 11, 1)) == 2027
     assert next_year_missing(date(2026, 10, 31)) is None
     assert [row["year"] for row in status(date(2026, 11, 25))][:4] == [2025, 2026, 2027, 2028]
+
+
+def test_start_up_recomputes_with_the_configured_schedule(app, db, orgs, make_case, clock):
+    from mediation.sla.scheduler import recompute_on_startup
+    clock.freeze(datetime(2026, 12, 20, 10, 0))
+    case = make_case("E01", "accept")
+    app.config["MEDIATION"]["calendar"] = SCHEDULE_2027
+    try:
+        assert recompute_on_startup(app) >= 1
+        db.session.expire_all()
+        assert _open(case, "mediation").due_date == date(2027, 1, 6)
+    finally:
+        app.config["MEDIATION"]["calendar"] = {}
+        calendar.configure({})

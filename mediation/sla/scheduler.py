@@ -34,8 +34,28 @@ def _configure(scheduler, app: Flask):
 EXTRA_JOBS: list = []
 
 
+def recompute_on_startup(app: Flask) -> int:
+    """At start-up, recompute provisional deadlines of years whose schedule the configuration now
+    publishes (issue 9: editing the config and restarting is enough). Return how many moved."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from mediation.extensions import db
+    from mediation.services.calendar_admin import reload_schedules
+    with app.app_context():
+        try:
+            changes = reload_schedules(app.config["MEDIATION"].get("calendar") or {})
+        except (OperationalError, ProgrammingError):  # no schema yet: `init-db` comes first
+            db.session.rollback()
+            log.warning("calendar not recomputed at start-up: the database has no schema yet")
+            return 0
+    if changes:
+        log.info("start-up: %d provisional deadlines recomputed from the loaded holiday schedules", len(changes))
+    return len(changes)
+
+
 def start_background(app: Flask) -> BackgroundScheduler:
     """Start the jobs inside the web process (single-machine deployment)."""
+    recompute_on_startup(app)
     scheduler = _configure(BackgroundScheduler(timezone=BEIJING), app)
     scheduler.start()
     return scheduler
@@ -43,6 +63,7 @@ def start_background(app: Flask) -> BackgroundScheduler:
 
 def run_forever(app: Flask) -> None:
     """Run the jobs in this process until interrupted (`flask scheduler`)."""
+    recompute_on_startup(app)
     scheduler = _configure(BlockingScheduler(timezone=BEIJING), app)
     log.info("scheduler started")
     scheduler.start()
