@@ -56,8 +56,13 @@ class BoundedInt(IntegerConverter):
 
 
 def _select_locale():
+    """?lang → the session's choice → a logged-in staff member's own language → the browser's → zh."""
     from flask import request, session
+    from flask_login import current_user
     lang = request.args.get("lang") or session.get("lang")
+    if lang in ("zh", "en"):
+        return lang
+    lang = getattr(current_user, "language", None) if getattr(current_user, "is_authenticated", False) else None
     if lang in ("zh", "en"):
         return lang
     return request.accept_languages.best_match(["zh", "en"]) or "zh"

@@ -59,11 +59,13 @@ def register_cli(app: Flask) -> None:
     @click.option("--role", required=True, type=click.Choice(["mediator", "chair", "manager", "liaison", "admin"]))
     @click.option("--org", "org_code", required=True)
     @click.option("--password", default=None, help="Generated and printed when omitted.")
-    def create_user_command(username, role, org_code, password):
+    @click.option("--language", default="zh", show_default=True, type=click.Choice(["zh", "en"]),
+                  help="Language of the account's pages and notifications.")
+    def create_user_command(username, role, org_code, password, language):
         """Create a staff account."""
         from mediation.services.orgs import create_user
         try:
-            user, used = create_user(username, role, org_code, password)
+            user, used = create_user(username, role, org_code, password, language=language)
         except errors.ServiceError as exc:
             _fail(exc)
         click.echo(f"Created {user.role} {user.username} at {org_code}.")

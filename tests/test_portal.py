@@ -228,10 +228,12 @@ def test_worker_adds_evidence_from_the_tracking_page(client, tracked, db):
 def test_worker_withdraws_after_confirming(client, tracked, db):
     page = text(client.get(f"/track/{tracked.number}/withdraw"))
     assert "确认撤回申请" in page and "不能恢复" in page
-    response = client.post(f"/track/{tracked.number}/withdraw", data={"reason": ""})
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    response = client.post(f"/track/{tracked.number}/withdraw", data={"reason": "", "version": version})
     assert response.status_code == 422 and "请填写理由" in text(response)
     assert db.session.get(Case, tracked.id).state == "submitted"
-    response = client.post(f"/track/{tracked.number}/withdraw", data={"reason": "已与公司和解"}, follow_redirects=True)
+    response = client.post(f"/track/{tracked.number}/withdraw", data={"reason": "已与公司和解", "version": version},
+                           follow_redirects=True)
     assert "已撤回" in text(response) and "撤回调解申请" in text(response)
     assert db.session.get(Case, tracked.id).state == "withdrawn"
     event = db.session.query(CaseEvent).filter_by(case_id=tracked.id, trigger="withdraw").one()

@@ -221,3 +221,24 @@ def test_decisions_need_the_csrf_token(client, app, failed, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     response = client.post(f"/track/{failed.number}/decide/escalate", data={"version": str(failed.version)})
     assert response.status_code == 400
+
+
+def test_a_withdrawal_confirmed_on_a_stale_page_is_refused_and_keeps_the_reason(client, db, orgs, make_case):
+    case = make_case("E01")
+    track(client, case)
+    confirm = text(client.get(f"/track/{case.number}/withdraw"))
+    walk(reload(db, case), "accept", orgs)  # the committee accepts the case meanwhile
+    response = client.post(f"/track/{case.number}/withdraw",
+                           data={"version": version_on(confirm), "reason": "已与公司私下和解"})
+    page = text(response)
+    assert response.status_code == 409 and "您打开此页面后，案件情况有了变化" in page
+    assert "已与公司私下和解" in page
+    assert reload(db, case).state == "mediating" and worker_events(db, case, "withdraw") == []
+    response = client.post(f"/track/{case.number}/withdraw?lang=en", data={"reason": "settled"})  # no version
+    assert response.status_code == 409 and "Your case changed while this page was open" in text(response)
+    assert "settled" in text(response)
+    # The page shown with the message carries the current version: confirming again withdraws.
+    response = client.post(f"/track/{case.number}/withdraw",
+                           data={"version": version_on(page), "reason": "已与公司私下和解"})
+    assert response.status_code == 302 and reload(db, case).state == "withdrawn"
+    assert worker_events(db, case, "withdraw")[0].data["reason"] == "已与公司私下和解"

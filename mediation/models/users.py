@@ -13,6 +13,8 @@ from mediation.extensions import db
 from mediation.models.orgs import Organisation
 
 ROLES = ("mediator", "chair", "manager", "liaison", "admin")
+#: The languages a staff member may choose for their pages and notifications.
+LANGUAGES = ("zh", "en")
 ROLE_LABELS = {
     "mediator": ("Mediator", "调解员"),
     "chair": ("Chair", "主任/站长"),
@@ -34,6 +36,8 @@ class User(UserMixin, db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    #: "zh" or "en": the staff member's notifications and, unless they pick another with ?lang, their pages.
+    language: Mapped[str] = mapped_column(String(5), default="zh", server_default="zh")
     #: Consecutive failed logins, and until when the account is locked after too many.
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from mediation.extensions import db
 from mediation.models import Case, Deadline, Organisation
 from mediation.models.notifications import Notification
-from mediation.notifications.outbox import addresses, recipients, settings
+from mediation.notifications.outbox import addresses, recipients
 from mediation.notifications.texts import lang_of, render
 from mediation.sla import clock
 from workflows.lifecycle import TIMERS
@@ -45,13 +45,20 @@ def queue_digest(now: datetime | None = None) -> list[Notification]:
     groups = digest_rows(now)
     if not groups:
         return []
-    lang = lang_of(settings().get("staff_language", "zh"))
-    labels = {kind: spec["en" if lang == "en" else "zh"] for kind, spec in TIMERS.items()}
-    text = render(DIGEST_RULE["template"], lang, {"groups": groups, "labels": labels, "day": now.date(),
-                                                   "tomorrow": now.date() + timedelta(days=1)})
+    texts = {}
+
+    def text_in(lang: str):  # each manager reads the digest in their own language
+        if lang not in texts:
+            labels = {kind: spec["en" if lang == "en" else "zh"] for kind, spec in TIMERS.items()}
+            texts[lang] = render(DIGEST_RULE["template"], lang, {
+                "groups": groups, "labels": labels, "day": now.date(), "tomorrow": now.date() + timedelta(days=1)})
+        return texts[lang]
+
     rows = []
     for kind in DIGEST_RULE["to"]:
         for user in recipients(kind, None, None):
+            lang = lang_of(user.language)
+            text = text_in(lang)
             for channel, address in addresses(kind, user):
                 key = f"digest:{now.date().isoformat()}:u{user.id}:{channel}"
                 if db.session.scalar(select(Notification.id).where(Notification.key == key)):

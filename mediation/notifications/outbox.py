@@ -117,7 +117,7 @@ def addresses(recipient_kind: str, recipient) -> list[tuple[str, str]]:
 def build(rule: dict, extra: dict, recipient_kind: str, recipient, case: Case,
           event: CaseEvent) -> list[Notification]:
     is_user = isinstance(recipient, User)
-    lang = lang_of(settings().get("staff_language", "zh") if is_user else case.language)
+    lang = lang_of(recipient.language if is_user else case.language)
     template = rule["template"]
     text = render(template, lang, context(case, event, lang, extra))
     now = event.at

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from mediation.extensions import db
 from mediation.models import Organisation, User
 from mediation.models.orgs import KINDS, PARENT_KIND
-from mediation.models.users import ROLES
+from mediation.models.users import LANGUAGES, ROLES
 from mediation.services import errors
 
 
@@ -38,10 +38,11 @@ def create_org(code: str, name: str, kind: str, parent_code: str | None = None, 
 
 
 def create_user(username: str, role: str, org_code: str, password: str | None = None, *,
-                display_name: str = "", email: str | None = None) -> tuple[User, str]:
+                display_name: str = "", email: str | None = None, language: str = "zh") -> tuple[User, str]:
     """Create a staff account; return it with its password (generated when none is given)."""
     if role not in ROLES:
         raise errors.InvalidData(f"Role must be one of {', '.join(ROLES)}.", f"角色必须是：{'、'.join(ROLES)}。")
+    _check_language(language)
     org = db.session.scalars(select(Organisation).where(Organisation.code == org_code)).first()
     if org is None:
         raise errors.NotFound(f"No organisation with code {org_code}.", f"没有代码为{org_code}的组织。")
@@ -52,8 +53,23 @@ def create_user(username: str, role: str, org_code: str, password: str | None = 
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise errors.Conflict(f"The username {username} is taken.", f"用户名{username}已被使用。")
     password = password or secrets.token_urlsafe(12)
-    user = User(username=username, role=role, org=org, display_name=display_name or username, email=email)
+    user = User(username=username, role=role, org=org, display_name=display_name or username, email=email,
+                language=language)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
     return user, password
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        raise errors.InvalidData("The language must be zh (Chinese) or en (English).",
+                                 "语言必须是 zh（中文）或 en（英文）。")
+
+
+def set_language(user: User, language: str) -> User:
+    """Set the language of a staff member's pages and notifications ("zh" or "en"); commit."""
+    _check_language(language)
+    user.language = language
+    db.session.commit()
+    return user

@@ -161,14 +161,9 @@ def worker_can_withdraw(case: Case) -> bool:
     return "withdraw" in available_triggers(case, WorkerActor(case.id))
 
 
-def withdraw_by_worker(case: Case, reason: str) -> Case:
-    """The applicant withdraws the application (raises InvalidData without a reason)."""
-    return fire(case, "withdraw", WorkerActor(case.id), reason=reason)
-
-
 # --- the worker's decisions (调解仲裁法 art. 5, 14, 15; DESIGN.md §4) ------------------------------
 
-#: The only triggers a worker may fire from the portal; withdraw keeps its own page.
+#: The only triggers a worker may fire from the portal; withdraw keeps its own page (also through worker_fire).
 WORKER_TRIGGERS = ("escalate", "hand_to_arbitration", "report_non_performance", "withdraw")
 DECISIONS = ("escalate", "hand_to_arbitration", "report_non_performance")
 

@@ -2,7 +2,18 @@
 for administrators."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
@@ -70,6 +81,22 @@ def unread_count():
 def preferences():
     inbox.set_email_enabled(current_user, request.form.get("email") == "on")
     flash(_("Your notification settings are saved."), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/language")
+@login_required
+def language():
+    """The staff member's language: their notifications from now on, and their pages."""
+    from mediation.services.orgs import set_language
+    from mediation.web import current_lang
+    try:
+        set_language(current_user, request.form.get("language") or "")
+    except errors.InvalidData as exc:
+        flash(exc.message(current_lang()), "error")
+        return redirect(url_for(".index"))
+    session["lang"] = current_user.language  # the pages follow the new choice at once
+    flash(_("Your language is saved."), "success")
     return redirect(url_for(".index"))
 
 

@@ -201,18 +201,29 @@ def withdraw(case_no: str):
     case = _tracked_case(case_no)
     if case is None:
         return redirect(url_for("portal.track_form", case_no=case_no))
-    reason, error = request.form.get("reason", ""), None
+    lang = current_lang()
+    reason, error, reason_error, status = request.form.get("reason", ""), None, None, 200
     if request.method == "POST":
-        try:
-            tracking.withdraw_by_worker(case, reason)
+        try:  # at the version the page showed: a withdrawal confirmed on a stale page is refused
+            tracking.worker_fire(case, "withdraw", request.form.get("version"), reason=reason)
         except errors.ServiceError as exc:
-            lang = current_lang()
-            error = exc.field_messages(lang).get("reason") or exc.message(lang)
+            status = exc.status
+            reason_error = exc.field_messages(lang).get("reason")
+            if isinstance(exc, errors.Stale):
+                error = _stale_message()
+            elif reason_error is None:
+                error = exc.message(lang)
         else:
             flash(_("Your application has been withdrawn."), "success")
             return redirect(url_for("portal.track_case", case_no=case.number))
     return render_template("portal/withdraw.html", case=case, reason=reason, error=error,
-                           can_withdraw=tracking.worker_can_withdraw(case)), 422 if error else 200
+                           reason_error=reason_error, can_withdraw=tracking.worker_can_withdraw(case)), status
+
+
+def _stale_message() -> str:
+    return _("Your case changed while this page was open (for example, the mediator recorded a "
+             "step). Please check the page again; what you wrote is kept. Confirm again if you "
+             "still want this.")
 
 
 @bp.route("/track/<case_no>/decide/<trigger>", methods=["GET", "POST"])
@@ -231,9 +242,7 @@ def decide(case_no: str, trigger: str):
             status = exc.status
             note_error = exc.field_messages(lang).get("note")
             if isinstance(exc, errors.Stale):
-                error = _("Your case changed while this page was open (for example, the mediator recorded a "
-                          "step). Please check the page again; what you wrote is kept. Confirm again if you "
-                          "still want this.")
+                error = _stale_message()
             elif note_error is None:
                 error = exc.message(lang)
         else:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f00f05297abe
+Revision ID: 4fc398ff16c0
 Revises: 
-Create Date: 2026-11-25 15:59:29.910392
+Create Date: 2026-11-25 16:28:48.033959
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'f00f05297abe'
+revision = '4fc398ff16c0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -66,6 +66,7 @@ def upgrade():
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=200), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('language', sa.String(length=5), server_default='zh', nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(), nullable=True),
     sa.CheckConstraint("role IN ('mediator', 'chair', 'manager', 'liaison', 'admin')", name=op.f('ck_users_role')),
