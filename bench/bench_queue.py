@@ -16,7 +16,6 @@ test client (session login), p50/p95. --explain prints the plans of the queue's 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, func, select, text  # noqa: E402
+from sqlalchemy import event, func, select, text
 
 PER_PAGE = 25
 #: (label, filters as the desk's query string gives them); every one sorted by next deadline.
@@ -41,7 +40,7 @@ COMBOS = [
 
 def pct(times: list[float], p: float) -> float:
     ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def timed(fn, runs: int, after=None) -> tuple[list[float], object]:
@@ -89,12 +88,9 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print the plans of the queue's statements")
     args = parser.parse_args()
 
-    from werkzeug.datastructures import MultiDict
-
     from mediation import create_app
     from mediation.extensions import db
     from mediation.models import Case, Organisation, User
-    from mediation.services import queue
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "DATA_DIR": tmp, "TESTING": True,
@@ -120,71 +116,83 @@ def main() -> None:
             print(f"{'actor':10} {'filters':22} {'page':>4} {'rows':>8} | {'queue p50':>9} {'p95':>7} |"
                   f" {'raw p50':>8} {'p95':>7} {'ratio':>6} | {'raw+ p95':>8} {'ratio':>6} | stmts")
 
-            statements: list[str] = []
-
-            def count_statement(conn, cursor, statement, parameters, context, executemany):
-                statements.append((statement, parameters))
-
             worst = []
             for label, (user_id, org_id) in ids.items():
                 for combo, qargs in COMBOS:
                     for page_no in (1, 50):
-                        q = MultiDict({**qargs, "page": str(page_no)})
-                        filters, _ = queue.parse_filters(q)
-
-                        def run_queue():
-                            actor = db.session.get(User, user_id)
-                            return queue.case_queue(actor, filters)
-                        statements.clear()
-                        event.listen(db.engine, "before_cursor_execute", count_statement)
-                        result = run_queue()
-                        event.remove(db.engine, "before_cursor_execute", count_statement)
-                        captured = list(statements)
-                        db.session.remove()
-                        q_times, result = timed(run_queue, args.pages, db.session.remove)
-
-                        where, params = raw_where(dialect, org_id, qargs)
-                        offset = (min(page_no, max(1, -(-result.total // PER_PAGE))) - 1) * PER_PAGE
-                        page_sql = text(f"SELECT c.id, c.number, c.state, c.next_due FROM cases c{where}"
-                                        " ORDER BY c.next_due ASC NULLS LAST, c.id ASC"
-                                        f" LIMIT {PER_PAGE} OFFSET {offset}")
-                        count_sql = text(f"SELECT COUNT(*) FROM cases c{where}")
-                        conn = db.session.connection()
-                        r_times, raw_rows = timed(lambda: conn.execute(page_sql, params).all(), args.pages)
-                        b_times, _ = timed(lambda: (conn.execute(page_sql, params).all(),
-                                                    conn.execute(count_sql, params).scalar()), args.pages)
-                        db.session.remove()
-                        same = [row.case.id for row in result.rows] == [r[0] for r in raw_rows]
-                        qp95, rp95, bp95 = pct(q_times, 95), pct(r_times, 95), pct(b_times, 95)
+                        m = measure(db, dialect, user_id, org_id, qargs, page_no, args.pages)
+                        qp95, rp95, bp95 = pct(m["queue"], 95), pct(m["raw"], 95), pct(m["raw+"], 95)
                         worst.append((qp95, label, combo, page_no))
-                        print(f"{label:10} {combo:22} {result.page:>4} {result.total:>8,} |"
-                              f" {pct(q_times, 50) * 1000:7.2f}ms {qp95 * 1000:5.2f}ms |"
-                              f" {pct(r_times, 50) * 1000:6.2f}ms {rp95 * 1000:5.2f}ms {qp95 / rp95:5.2f}× |"
-                              f" {bp95 * 1000:6.2f}ms {qp95 / bp95:5.2f}× | {len(captured)}"
-                              + ("" if same else "   (rows differ from the raw query!)"), flush=True)
+                        print(f"{label:10} {combo:22} {m['page']:>4} {m['total']:>8,} |"
+                              f" {pct(m['queue'], 50) * 1000:7.2f}ms {qp95 * 1000:5.2f}ms |"
+                              f" {pct(m['raw'], 50) * 1000:6.2f}ms {rp95 * 1000:5.2f}ms {qp95 / rp95:5.2f}× |"
+                              f" {bp95 * 1000:6.2f}ms {qp95 / bp95:5.2f}× | {len(m['statements'])}"
+                              + ("" if m["same"] else "   (rows differ from the raw query!)"), flush=True)
                         if args.explain and page_no == 50:
-                            explain(db, dialect, captured, f"{label} / {combo} / page {page_no}")
+                            explain(db, dialect, m["statements"], f"{label} / {combo} / page {page_no}")
             qp95, label, combo, page_no = max(worst)
             print(f"worst queue p95: {qp95 * 1000:.2f} ms ({label}, {combo}, page {page_no});"
                   " target ≤ 50 ms and ≤ 2× raw at 1,000,000 cases on PostgreSQL")
 
             # The whole /desk/ page: login by session, the queue, the filter lists, the template.
             client = app.test_client()
-            print(f"\nGET /desk/ through the test client ({max(20, args.pages // 4)} timed runs each)")
+            runs = max(20, args.pages // 4)
+            print(f"\nGET /desk/ through the test client ({runs} timed runs each)")
             for label, (user_id, _org) in ids.items():
                 with client.session_transaction() as s:
                     s["_user_id"] = str(user_id)
                     s["_fresh"] = True
                 for url in ("/desk/", "/desk/?page=50", "/desk/?state=performed&tier=1&category=wages&page=50"):
-                    def get():
-                        response = client.get(url)
-                        assert response.status_code == 200, (url, response.status_code)
-                        return response
-                    times, response = timed(get, max(20, args.pages // 4))
-                    print(f"{label:10} {url:55} p50 {pct(times, 50) * 1000:7.2f} ms  p95 {pct(times, 95) * 1000:7.2f} ms"
-                          f"  ({len(response.data) // 1024} KiB)", flush=True)
+                    times, size = desk_page(client, url, runs)
+                    print(f"{label:10} {url:55} p50 {pct(times, 50) * 1000:7.2f} ms"
+                          f"  p95 {pct(times, 95) * 1000:7.2f} ms  ({size // 1024} KiB)", flush=True)
             db.session.remove()
             db.engine.dispose()
+
+
+def measure(db, dialect: str, user_id: int, org_id: int | None, qargs: dict, page_no: int, runs: int) -> dict:
+    """Time case_queue for one actor, filter combination and page, and the raw SQL for the same page."""
+    from werkzeug.datastructures import MultiDict
+
+    from mediation.models import User
+    from mediation.services import queue
+    filters, _ = queue.parse_filters(MultiDict({**qargs, "page": str(page_no)}))
+
+    def run_queue():
+        return queue.case_queue(db.session.get(User, user_id), filters)
+
+    statements: list = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+    event.listen(db.engine, "before_cursor_execute", capture)
+    run_queue()  # the statements one call issues (N+1 shows as a count growing with the page size)
+    event.remove(db.engine, "before_cursor_execute", capture)
+    db.session.remove()
+    q_times, result = timed(run_queue, runs, db.session.remove)
+
+    where, params = raw_where(dialect, org_id, qargs)
+    offset = (result.page - 1) * PER_PAGE
+    page_sql = text(f"SELECT c.id, c.number, c.state, c.next_due FROM cases c{where}"
+                    f" ORDER BY c.next_due ASC NULLS LAST, c.id ASC LIMIT {PER_PAGE} OFFSET {offset}")
+    count_sql = text(f"SELECT COUNT(*) FROM cases c{where}")
+    conn = db.session.connection()
+    r_times, raw_rows = timed(lambda: conn.execute(page_sql, params).all(), runs)
+    b_times, _ = timed(lambda: (conn.execute(page_sql, params).all(), conn.execute(count_sql, params).scalar()),
+                       runs)
+    db.session.remove()
+    return {"queue": q_times, "raw": r_times, "raw+": b_times, "page": result.page, "total": result.total,
+            "statements": statements, "same": [row.case.id for row in result.rows] == [r[0] for r in raw_rows]}
+
+
+def desk_page(client, url: str, runs: int) -> tuple[list[float], int]:
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            sys.exit(f"GET {url} answered {response.status_code}")
+        return response
+    times, response = timed(get, runs)
+    return times, len(response.data)
 
 
 def explain(db, dialect: str, captured: list, title: str) -> None:

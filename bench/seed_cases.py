@@ -110,7 +110,9 @@ def main() -> None:
         started = time.perf_counter()
         seed(args.n)
         if db.engine.dialect.name == "postgresql":
-            # Planner statistics now: autovacuum may be off or late after a bulk load.
+            # The cases were inserted with explicit ids: move the sequence past them, or the next
+            # filing collides. And planner statistics now: autovacuum may be off or late.
+            db.session.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))"))
             db.session.execute(text("ANALYZE"))
             db.session.commit()
         elapsed = time.perf_counter() - started

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4fc398ff16c0
+Revision ID: 26bd59d961f4
 Revises: 
-Create Date: 2026-11-25 16:28:48.033959
+Create Date: 2026-11-25 16:50:27.583904
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4fc398ff16c0'
+revision = '26bd59d961f4'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -134,10 +134,10 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_cases_filed_at'), ['filed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_handed_to_arbitration_at'), ['handed_to_arbitration_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_mediator_id'), ['mediator_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cases_next_due'), ['next_due'], unique=False)
-        batch_op.create_index('ix_cases_org_state_next_due', ['org_id', 'state', 'next_due'], unique=False)
+        batch_op.create_index('ix_cases_next_due_id', ['next_due', 'id'], unique=False)
+        batch_op.create_index('ix_cases_org_state_next_due', ['org_id', 'state', 'next_due', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_state'), ['state'], unique=False)
-        batch_op.create_index('ix_cases_state_next_due', ['state', 'next_due'], unique=False)
+        batch_op.create_index('ix_cases_state_next_due', ['state', 'next_due', 'id'], unique=False)
 
     op.create_table('conflict_declarations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -456,7 +456,7 @@ def downgrade():
         batch_op.drop_index('ix_cases_state_next_due')
         batch_op.drop_index(batch_op.f('ix_cases_state'))
         batch_op.drop_index('ix_cases_org_state_next_due')
-        batch_op.drop_index(batch_op.f('ix_cases_next_due'))
+        batch_op.drop_index('ix_cases_next_due_id')
         batch_op.drop_index(batch_op.f('ix_cases_mediator_id'))
         batch_op.drop_index(batch_op.f('ix_cases_handed_to_arbitration_at'))
         batch_op.drop_index(batch_op.f('ix_cases_filed_at'))
