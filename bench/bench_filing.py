@@ -27,6 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import bench_config, prepare_database  # noqa: E402
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华"
 CATEGORIES = ["wages", "social_insurance", "termination", "overtime", "work_injury", "severance", "other"]
@@ -60,17 +62,6 @@ def complaint_body(rng: random.Random, today) -> dict:
     }
 
 
-def align_sequences(db) -> None:
-    """On PostgreSQL, move the cases id sequence past the highest id.
-
-    seed_cases.py inserts cases with explicit ids, which leaves the sequence at 1: the next filing
-    would collide with case 1 (duplicate key on pk_cases)."""
-    from sqlalchemy import text
-    if db.engine.dialect.name != "postgresql":
-        return
-    db.session.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), m) FROM"
-                            " (SELECT MAX(id) AS m FROM cases) AS t WHERE m IS NOT NULL"))
-    db.session.commit()
 
 
 def pct(times: list[float], p: float) -> float:
@@ -88,10 +79,6 @@ def report(label: str, times: list[float], errors: list[str], elapsed: float) ->
         print(f"             first error: {errors[0][:300]}")
 
 
-def app_config(database_url: str, data_dir: str) -> dict:
-    return {"SQLALCHEMY_DATABASE_URI": database_url, "DATA_DIR": data_dir, "TESTING": True,
-            "SECRET_KEY": "bench", "ENCRYPTION_KEY": "bench", "DOCUMENTS_RENDER_ON_COMMIT": False,
-            "MEDIATION": {"limits": {"ratelimit_enabled": False}}}
 
 
 def serve(config: dict, ports) -> None:
@@ -212,19 +199,14 @@ def main() -> None:
 
     from mediation import create_app
     from mediation.extensions import db
-    from mediation.models import Case, Organisation
+    from mediation.models import Case
     from mediation.sla import clock
 
     with tempfile.TemporaryDirectory() as tmp:
-        config = app_config(args.database_url, tmp)
+        config = bench_config(args.database_url, tmp)
         app = create_app(config)
         with app.app_context():
-            db.create_all()
-            if db.session.scalar(select(func.count()).select_from(Organisation)) == 0:
-                from tests.conftest import build_tree
-                build_tree()
-                db.session.commit()
-            align_sequences(db)
+            prepare_database()
             before = db.session.scalar(select(func.count()).select_from(Case))
             dialect = db.engine.dialect.name
             db.session.remove()

@@ -20,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_filing import align_sequences, complaint_body
+from bench.bench_filing import complaint_body
+from bench.common import bench_config, prepare_database
 
 
 def rss_kib() -> int:
@@ -43,20 +44,13 @@ def main() -> None:
 
     from mediation import create_app
     from mediation.extensions import db
-    from mediation.models import Case, Organisation, User
+    from mediation.models import Case, User
     from mediation.sla import clock
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "DATA_DIR": tmp, "TESTING": True,
-                          "SECRET_KEY": "bench", "ENCRYPTION_KEY": "bench", "DOCUMENTS_RENDER_ON_COMMIT": False,
-                          "WTF_CSRF_ENABLED": False, "MEDIATION": {"limits": {"ratelimit_enabled": False}}})
+        app = create_app(bench_config(args.database_url, tmp, WTF_CSRF_ENABLED=False))
         with app.app_context():
-            db.create_all()
-            if db.session.scalar(select(func.count()).select_from(Organisation)) == 0:
-                from tests.conftest import build_tree
-                build_tree()
-                db.session.commit()
-            align_sequences(db)
+            prepare_database()
             cases = db.session.scalar(select(func.count()).select_from(Case))
             manager_id = db.session.scalar(select(User.id).where(User.username == "manager"))
             dialect = db.engine.dialect.name

@@ -23,6 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import bench_config, prepare_database  # noqa: E402
+
 from sqlalchemy import event, func, select, text
 
 PER_PAGE = 25
@@ -90,18 +92,12 @@ def main() -> None:
 
     from mediation import create_app
     from mediation.extensions import db
-    from mediation.models import Case, Organisation, User
+    from mediation.models import Case, User
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "DATA_DIR": tmp, "TESTING": True,
-                          "SECRET_KEY": "bench", "ENCRYPTION_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                          "MEDIATION": {"limits": {"ratelimit_enabled": False}}})
+        app = create_app(bench_config(args.database_url, tmp, WTF_CSRF_ENABLED=False))
         with app.app_context():
-            db.create_all()
-            if db.session.scalar(select(func.count()).select_from(Organisation)) == 0:
-                from tests.conftest import build_tree
-                build_tree()
-                db.session.commit()
+            prepare_database()
             dialect = db.engine.dialect.name
             if dialect == "postgresql":
                 db.session.execute(text("ANALYZE cases, rounds, case_categories, parties"))

@@ -204,20 +204,25 @@ def withdraw(case_no: str):
     lang = current_lang()
     reason, error, reason_error, status = request.form.get("reason", ""), None, None, 200
     if request.method == "POST":
-        try:  # at the version the page showed: a withdrawal confirmed on a stale page is refused
-            tracking.worker_fire(case, "withdraw", request.form.get("version"), reason=reason)
-        except errors.ServiceError as exc:
-            status = exc.status
-            reason_error = exc.field_messages(lang).get("reason")
-            if isinstance(exc, errors.Stale):
-                error = _stale_message()
-            elif reason_error is None:
-                error = exc.message(lang)
-        else:
+        # At the version the page showed: a withdrawal confirmed on a stale page is refused.
+        error, reason_error, status = _worker_decision(case, "withdraw", "reason", {"reason": reason}, lang)
+        if status == 200:
             flash(_("Your application has been withdrawn."), "success")
             return redirect(url_for("portal.track_case", case_no=case.number))
     return render_template("portal/withdraw.html", case=case, reason=reason, error=error,
                            reason_error=reason_error, can_withdraw=tracking.worker_can_withdraw(case)), status
+
+
+def _worker_decision(case, trigger: str, field: str, data: dict, lang: str):
+    """Fire a worker's decision at the page's version; return (page error, field error, status)."""
+    try:
+        tracking.worker_fire(case, trigger, request.form.get("version"), **data)
+    except errors.ServiceError as exc:
+        field_error = exc.field_messages(lang).get(field)
+        if isinstance(exc, errors.Stale):
+            return _stale_message(), field_error, exc.status
+        return (exc.message(lang) if field_error is None else None), field_error, exc.status
+    return None, None, 200
 
 
 def _stale_message() -> str:
@@ -236,16 +241,8 @@ def decide(case_no: str, trigger: str):
     note, error, note_error, status = request.form.get("note", ""), None, None, 200
     if request.method == "POST":
         data = {"note": note} if trigger == "report_non_performance" else {}
-        try:
-            tracking.worker_fire(case, trigger, request.form.get("version"), **data)
-        except errors.ServiceError as exc:
-            status = exc.status
-            note_error = exc.field_messages(lang).get("note")
-            if isinstance(exc, errors.Stale):
-                error = _stale_message()
-            elif note_error is None:
-                error = exc.message(lang)
-        else:
+        error, note_error, status = _worker_decision(case, trigger, "note", data, lang)
+        if status == 200:
             flash(_decided_message(case, trigger), "success")
             return redirect(url_for("portal.track_case", case_no=case.number))
     return render_template("portal/decide.html", case=case, trigger=trigger, note=note, error=error,
