@@ -65,16 +65,6 @@ DOCUMENT_RULE = {"to": ["worker"], "template": "document_served"}
 #: The daily digest (mediation/notifications/digest.py), 08:00 Beijing time.
 DIGEST_RULE = {"to": ["managers"], "template": "digest"}
 
-DOCUMENT_TITLES = {
-    "acceptance_notice": ("Notice of acceptance", "受理通知书"),
-    "rejection_notice": ("Notice of non-acceptance", "不予受理通知书"),
-    "mediation_agreement": ("Mediation agreement", "调解协议书"),
-    "failure_notice": ("Notice of failed mediation", "调解不成告知书"),
-    "referral_letter": ("Referral letter", "移送函"),
-    "arbitration_handoff_letter": ("Letter of handoff to arbitration", "移交仲裁函"),
-}
-
-
 def rules_for(kind: str, trigger: str | None = None, deadline_kind: str | None = None) -> list[dict]:
     """The rules an event of `kind` (and trigger, or deadline kind) matches."""
     key = f"transition:{trigger}" if kind == "transition" else kind

@@ -41,6 +41,14 @@ KINDS: dict[str, Kind] = {
 EXPIRED_TITLE = ("终止调解告知书", "Notice that mediation ended")
 
 
+def display_title(document, lang: str = "zh") -> str:
+    """A stored document's title in the reader's language (the PDF itself is Chinese)."""
+    if document.kind not in KINDS:
+        return document.title or document.kind
+    expired = document.title == EXPIRED_TITLE[0]
+    return title(document.kind, lang, "expire" if expired else None)
+
+
 def title(kind: str, lang: str = "zh", trigger: str | None = None) -> str:
     if kind == "failure_notice" and trigger == "expire":
         return EXPIRED_TITLE[1] if lang == "en" else EXPIRED_TITLE[0]

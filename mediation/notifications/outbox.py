@@ -18,7 +18,8 @@ from mediation.notifications import quiet
 from mediation.notifications.channels import sms_parts
 from mediation.notifications.texts import lang_of, render
 from workflows.lifecycle import STATES, TIMERS
-from workflows.notifications import CHANNELS, DOCUMENT_RULE, DOCUMENT_TITLES, rules_for
+from mediation.documents import title as document_kind_title
+from workflows.notifications import CHANNELS, DOCUMENT_RULE, rules_for
 
 log = logging.getLogger(__name__)
 STAFF_ROLES = ("chair", "mediator")
@@ -181,7 +182,7 @@ def context(case: Case, event: CaseEvent, lang: str, extra: dict) -> dict:
         "arbitration_contact": (arbitration.contact or "") if arbitration else "",
         "mediator_name": (mediator.display_name or mediator.username) if mediator else "",
         "instructions": data.get("instructions", ""),
-        "document_title": DOCUMENT_TITLES.get(doc_kind, (doc_kind, doc_kind))[0 if en else 1] if doc_kind else "",
+        "document_title": document_kind_title(doc_kind, "en" if en else "zh") if doc_kind else "",
         "hotline": current_app.config["MEDIATION"]["app"].get("hotline", "12351"),
         "site": current_app.config["MEDIATION"]["app"].get("public_base_url", ""),
     }

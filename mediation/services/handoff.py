@@ -22,6 +22,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from mediation.documents import display_title
 from mediation.extensions import db
 from mediation.models import Case, CaseEvent, Document
 from mediation.models.cases import CATEGORY_LABELS, CHANNEL_LABELS
@@ -60,14 +61,6 @@ def handoff_count(case: Case) -> int:
 def package_path(case: Case, n: int | None = None) -> Path:
     n = handoff_count(case) if n is None else n
     return _data_dir() / "handoffs" / f"{_safe(case.number)}-{n}.zip"
-
-
-def _doc_title(kind: str, lang: str = "zh") -> str:
-    try:
-        from mediation import documents
-        return documents.title(kind, lang)
-    except Exception:  # the documents area may not know this kind
-        return kind
 
 
 def _documents(case: Case) -> list[Document]:
@@ -155,7 +148,7 @@ def build_package(case: Case, n: int | None = None) -> Path:
     files: list[tuple[str, Path]] = []
     doc_list = []
     for doc in _documents(case):
-        title = _doc_title(doc.kind)
+        title = display_title(doc)
         source = data_dir / doc.path if doc.path else None
         if doc.status == "issued" and source is not None and source.is_file():
             name = f"documents/{len(files) + 1:02d}-{_safe(doc.number or doc.kind)}.pdf"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from mediation import crypto
+from mediation.documents import display_title
 from mediation.extensions import db
 from mediation.models import Case, CaseEvent, Deadline, Document, Organisation
 from mediation.services import errors
@@ -51,16 +52,6 @@ ACTOR_EVENT_LABELS = {
     ("report_non_performance", "worker"): ("You reported that the employer has not performed the agreement",
                                            "您已报告用人单位未履行调解协议"),
 }
-
-DOCUMENT_TITLES = {
-    "acceptance_notice": ("Notice of acceptance", "受理通知书"),
-    "rejection_notice": ("Notice of non-acceptance", "不予受理通知书"),
-    "mediation_agreement": ("Mediation agreement", "调解协议书"),
-    "failure_notice": ("Notice of failed mediation", "调解不成通知书"),
-    "referral_letter": ("Referral letter", "移送函"),
-    "arbitration_handoff_letter": ("Letter handing the case to arbitration", "移交仲裁函"),
-}
-
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang.startswith("en") else pair[1]
@@ -133,7 +124,7 @@ def issued_documents(case: Case) -> list[Document]:
 
 
 def document_title(document: Document, lang: str = "zh") -> str:
-    title = _pick(DOCUMENT_TITLES.get(document.kind, (document.kind, document.kind)), lang)
+    title = display_title(document, "en" if lang.startswith("en") else "zh")
     return f"{title}（{document.number}）" if document.number and not lang.startswith("en") else \
         f"{title} ({document.number})" if document.number else title
 

@@ -27,7 +27,9 @@ def _page_context() -> dict:
         args = {**request.view_args} if request.view_args else {}
         args.update({k: v for k, v in request.args.items() if k != "lang"})
         return url_for(request.endpoint, **args, lang=lang) if request.endpoint else f"/?lang={lang}"
+    from mediation.documents import display_title
     return {"current_lang": current_lang(), "lang_url": lang_url,
+            "document_title": lambda document: display_title(document, current_lang()),
             "hotline": current_app.config["MEDIATION"]["app"]["hotline"], "staff_notices": _staff_notices()}
 
 

@@ -123,7 +123,9 @@ def add_session(number: str):
 def assign(number: str):
     case = helpers.load_case(number)
     values = {k: request.form.get(k, "") for k in ("mediator_id", "version")}
-    mediator = db.session.get(User, int(values["mediator_id"])) if values["mediator_id"].isdigit() else None
+    # Only ids that can exist (32-bit); anything else is "no such mediator", answered by the service.
+    raw_id = values["mediator_id"]
+    mediator = db.session.get(User, int(raw_id)) if raw_id.isdigit() and len(raw_id) <= 9 else None
     try:
         assignment.assign(case, mediator, current_user, version=values["version"] or None)
     except errors.ServiceError as exc:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.routing import BuildError
 
+from mediation.documents import display_title
 from mediation.extensions import db
 from mediation.models import Case, CaseEvent, Document
 from mediation.models.cases import CATEGORY_LABELS
@@ -109,7 +110,7 @@ def _render_case(case: Case, *, form: dict | None = None, action: str | None = N
                 for e in events]
     return render_template(
         "liaison/case.html", case=case, triggers=available_triggers(case, current_user), timeline=timeline,
-        documents=[(handoff._doc_title(d.kind, lang), d) for d in docs], handoffs=handoff.handoff_count(case),
+        documents=[(display_title(d, lang), d) for d in docs], handoffs=handoff.handoff_count(case),
         deadlines=[(TIMERS[d.kind][lang], d, deadlines.basis(d.kind, lang)) for d in case.open_deadlines()],
         options=worker_options(case, lang), outcomes=[(k, _pick(v)) for k, v in ARBITRATION_OUTCOMES.items()],
         category_label=lambda c: _pick(CATEGORY_LABELS[c]),
